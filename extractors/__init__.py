@@ -1,0 +1,1 @@
+"""Plain-Python readers of the sources (SAP, CRM, event-log files) and the demo ERP; no Dagster."""
