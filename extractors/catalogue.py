@@ -244,6 +244,11 @@ TABLES: tuple[SourceTable, ...] = (
              "CPUTM_MKPF:TIMS USNAM_MKPF:CHAR"),
        "MANDT MBLNR MJAHR ZEILE", "watermark", "CPUDT_MKPF",
        description="Material document items (goods receipts into sales-order stock)"),
+    _t("ZSD_SRVCONF", "sap",
+       _cols("MANDT:CHAR CONFNR:CHAR VBELN:CHAR POSNR:NUMC MENGE:QUAN MEINS:UNIT "
+             "ERDAT:DATS ERZET:TIMS ERNAM:CHAR"),
+       "MANDT CONFNR", "watermark", "ERDAT",
+       description="Service confirmations per sales order item (customer table)"),
     # --- subscriptions ---------------------------------------------------------------
     _t("FPLA", "sap",
        _cols("MANDT:CHAR FPLNR:CHAR FPART:CHAR VBELN:CHAR BEDAT:DATS ENDAT:DATS"),

@@ -39,11 +39,11 @@ def in_work_hours(rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
     t = np.asarray(t, dtype=float)
     day = np.floor(t / DAY)
     tod = t - day * DAY
-    wd = (day.astype(np.int64) + 3) % 7
+    wd = (np.nan_to_num(day).astype(np.int64) + 3) % 7
     late = tod >= 18 * HOUR
     early = tod < 8 * HOUR
     day = np.where(late, day + 1, day)
-    wd = (day.astype(np.int64) + 3) % 7
+    wd = (np.nan_to_num(day).astype(np.int64) + 3) % 7
     shift = np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
     moved = late | early | (shift > 0)
     day = day + shift

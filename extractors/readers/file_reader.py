@@ -76,7 +76,7 @@ class FileReader:
 
     def _stage_csv(self, con, path: Path, columns: list[str], row_filter) -> None:
         header = _csv_header(path)
-        names = match_names(columns, header, path.name)
+        names = match_names(columns, header, f"{self.description}: {path.name}")
         # Every field as text, each header name declared so DuckDB sniffs nothing.
         declared = ", ".join(f"{_literal(h)}: 'VARCHAR'" for h in header)
         con.execute(f"DROP TABLE IF EXISTS {REJECTS}; DROP TABLE IF EXISTS {REJECT_SCANS}")
@@ -110,7 +110,7 @@ class FileReader:
     def _stage_parquet(self, con, path: Path, columns, sap_types, row_filter) -> None:
         described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
         types = {row[0]: row[1] for row in described}
-        names = match_names(columns, list(types), path.name)
+        names = match_names(columns, list(types), f"{self.description}: {path.name}")
         select = ", ".join(
             f"{_as_text(quote(names[c]), types[names[c]], sap_types[c])} AS {quote(c)}"
             for c in columns

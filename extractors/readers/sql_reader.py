@@ -67,7 +67,8 @@ class SqlReader:
         if not self.has_table(table.name):
             raise SourceError(f"{self.description} has no table {table.name}")
         source_name = self.table_names()[table.name.upper()]
-        names = match_names(columns, self._source_columns(source_name), source_name)
+        where = f"{self.description}: table {source_name}"
+        names = match_names(columns, self._source_columns(source_name), where)
         query = _select(source_name, self.schema, names, row_filter)
         sap_types = [next(c.sap_type for c in table.columns if c.name == n) for n in columns]
         create_stage_tables(con, columns)

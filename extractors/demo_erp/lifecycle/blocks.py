@@ -14,7 +14,7 @@ from .keys import header_key, status_table
 def enter_orders(ctx: Ctx) -> None:
     t0 = ctx.o("created_at")
     ctx.event("Create Sales Order", t0, ctx.o("creator"), order_pos=np.arange(ctx.n))
-    ctx.event("Create Sales Order Item", t0, ctx.o("creator")[ctx.item_order()],
+    ctx.event("Create Sales Order Item", t0[ctx.item_order()], ctx.o("creator")[ctx.item_order()],
               item=np.arange(ctx.m))
     terms = ctx.o("customer_terms").copy()
     differs = ctx.rand(ctx.n) < 0.05

@@ -25,6 +25,7 @@ class Ctx:
     changes: list = field(default_factory=list)
     deviations: list = field(default_factory=list)
     cdpos: list = field(default_factory=list)
+    billing_plan: pd.DataFrame | None = None
     next_change_id: int = 0
 
     @property
@@ -52,7 +53,7 @@ class Ctx:
 
     # --- sinks ------------------------------------------------------------------------
     def event(self, activity: str, at, user, *, order_pos=None, item=None, delivery="",
-              invoice="", accounting="") -> None:
+              invoice="", accounting="", visible=None) -> None:
         """Record true events: either per item (`item`) or per order header (`order_pos`)."""
         at = np.asarray(at, dtype=float)
         keep = ~np.isnan(at)
@@ -73,10 +74,12 @@ class Ctx:
             "delivery": _pick(delivery, keep),
             "invoice": _pick(invoice, keep),
             "accounting": _pick(accounting, keep),
+            # When the source shows the event (a back-dated clearing shows when entered).
+            "visible_at": at[keep] if visible is None else np.asarray(visible, float)[keep],
         }))
 
     def change(self, activity: str, at, user, order_pos, item, objectclas: str, objectid,
-               tcode: str, rows: list[tuple]) -> None:
+               tcode: str, rows: list[tuple], group=None) -> None:
         """A change document (CDHDR) with its CDPOS rows and the event it stands for.
 
         rows: (tabname, tabkey, fname, chngind, value_old, value_new), arrays aligned
@@ -87,8 +90,13 @@ class Ctx:
         if not keep.any():
             return
         k = int(keep.sum())
-        ids = np.arange(self.next_change_id, self.next_change_id + k)
-        self.next_change_id += k
+        if group is None:
+            ids = np.arange(self.next_change_id, self.next_change_id + k)
+        else:
+            # Rows of one group are one change document (e.g. all items of a cancelled order).
+            _, ids = np.unique(np.asarray(group)[keep], return_inverse=True)
+            ids = ids + self.next_change_id
+        self.next_change_id = int(ids.max()) + 1
         self.changes.append(pd.DataFrame({
             "change_id": ids,
             "order_pos": np.asarray(order_pos)[keep],
@@ -110,12 +118,6 @@ class Ctx:
                 "value_old": _pick(old, keep),
                 "value_new": _pick(new, keep),
             }))
-
-    def deviation(self, item, code: str, kind: str, activity: str = "") -> None:
-        item = np.asarray(item)
-        if len(item):
-            self.deviations.append(pd.DataFrame(
-                {"item": item, "code": code, "kind": kind, "activity": activity}))
 
 
 def _pick(value, keep: np.ndarray) -> np.ndarray:

@@ -8,8 +8,8 @@ import pandas as pd
 
 from ..clock import DAY, HOUR, in_work_hours, lognormal_days, next_batch_run, seconds_later
 from .blocks import block_events
-from .context import Ctx, items_of_orders, per_order_max
-from .keys import delivery_number
+from .context import Ctx, per_order_max
+from .keys import delivery_number, status_table
 
 GOODS = ("make_to_stock", "make_to_order")
 
@@ -71,10 +71,6 @@ def make_to_order_supply(ctx: Ctx) -> None:
         sel = ctx.i("mto_doc_kind") == kind
         ctx.event(activity, np.where(sel, doc_at, np.nan), "BATCH_MM", item=items)
     ctx.event("Goods Receipt for Order", gr_at, ctx.i("gr_user"), item=items)
-    ctx.deviation(np.flatnonzero(inj == "skipped_goods_receipt"), "skipped_goods_receipt",
-                  "skipped", "Goods Receipt for Order")
-    ctx.deviation(np.flatnonzero(extra), "extra_purchase_requisition", "extra",
-                  "Create Purchase Requisition")
 
 
 def deliveries(ctx: Ctx) -> pd.DataFrame:
@@ -186,7 +182,12 @@ def _delivery_items(ctx: Ctx, item_split: np.ndarray) -> pd.DataFrame:
     items = di["item"].to_numpy()
     d = di["delivery_no"].to_numpy()
     ctx.event("Create Delivery", di["cd_at"], di["cd_user"], item=items, delivery=d)
-    ctx.event("Picking Completed", di["pick_at"], di["pick_user"], item=items, delivery=d)
+    # Picking has no date field: it is the change document of the picking status KOSTK.
+    key = (ctx.config.client + d).astype(object)
+    ctx.change("Picking Completed", di["pick_at"].to_numpy().astype(float), di["pick_user"],
+               di["order_pos"].to_numpy(), items, "LIEFERUNG", d, "LT12",
+               [(status_table(ctx.config) if ctx.config.raw["flavour"] == "ecc" else "LIKP",
+                 key, "KOSTK", "U", "A", "C")], group=d)
     ctx.event("Post Goods Issue", di["gi_at"], di["gi_user"], item=items, delivery=d)
     ctx.event("Proof of Delivery", di["pod_at"], di["pod_user"], item=items, delivery=d)
     return di
@@ -239,9 +240,6 @@ def service_confirmations(ctx: Ctx) -> pd.DataFrame:
     conf = pd.concat(frames, ignore_index=True)
     conf["order_pos"] = ctx.item_order()[conf["item"].to_numpy()]
     ctx.event("Confirm Service", conf["at"], conf["user"], item=conf["item"].to_numpy())
-    service_items = items_of_orders(ctx, service & skip)
-    ctx.deviation(service_items[active[service_items]], "skipped_service_confirmation",
-                  "skipped", "Confirm Service")
     return conf
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import DemoConfig
+from ..sapformat import zfill
 
 ORDER_BASE = 10_000_000
 RETURN_BASE = 60_000_000
@@ -18,7 +19,7 @@ BILLING_SLOTS = 40  # billing documents per order (periodic billing needs the mo
 
 
 def num(values, width: int = 10) -> np.ndarray:
-    return np.char.zfill(np.asarray(values, dtype=np.int64).astype(str), width).astype(object)
+    return zfill(values, width)
 
 
 def order_number(seq) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""Loading staged source rows into the DuckDB warehouse: checks, quarantine, merge, run log."""

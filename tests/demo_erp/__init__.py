@@ -1,0 +1,1 @@
+"""Tests of the demo ERP simulator and its outputs."""
