@@ -15,7 +15,8 @@ from .lifecycle.keys import order_number
 from .masters import ORDER_TYPES, PLANTS, Masters
 
 MONTH_FACTOR = np.array([0.9, 0.95, 1.05, 1.0, 1.0, 1.0, 0.95, 0.8, 1.05, 1.1, 1.15, 1.05])
-WEEKDAY_FACTOR = np.array([1.2, 1.2, 1.2, 1.2, 1.1, 0.07, 0.03])  # averages 1.0 over a week
+WEEKDAY_FACTOR = np.array([1.2, 1.2, 1.2, 1.2, 1.1, 0.07, 0.03])
+WEEKDAY_FACTOR = WEEKDAY_FACTOR / WEEKDAY_FACTOR.mean()  # averages 1.0 over a week
 EXTRA_ITEMS_MEAN = {"make_to_stock": 2.0, "make_to_order": 2.0, "service": 0.5,
                     "subscription": 0.0}
 

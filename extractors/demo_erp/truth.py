@@ -42,6 +42,9 @@ def events(tl: Timeline, as_of: float, tz: str, automated: set[str]) -> pd.DataF
             "visible_at"]
     ev = pd.concat([ev[cols], ch[cols]], ignore_index=True)
     ev = ev[upto(ev["visible_at"], as_of) & upto(ev["at"], as_of)]
+    # Pre-sales events of an order entered after the as-of time belong to no case yet.
+    entered = upto(tl.orders["created_at"], as_of)
+    ev = ev[entered[ev["order_pos"].to_numpy()]]
     header = ev[ev["item"] == HEADER]
     items = tl.items.reset_index()[["index", "order_pos"]].rename(columns={"index": "item_"})
     fanned = header.merge(items, on="order_pos").assign(item=lambda f: f["item_"])

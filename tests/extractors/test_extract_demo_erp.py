@@ -1,5 +1,10 @@
-"""The extractors on the demo ERP (about 2000 items): every format, reruns, a grown source."""
+"""The extractors on the demo ERP (about 2000 items): every format, reruns, a grown source.
 
+The demo is generated and loaded once per module (each format into its own warehouse);
+tests that change something work on copies.
+"""
+
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -12,16 +17,38 @@ from extractors.extract import run_extraction
 from extractors.settings import Settings
 from orchestration.cli import main as o2c
 
-pytestmark = pytest.mark.skipif(
-    not hasattr(demo_erp, "generate"), reason="the demo ERP has no generate() yet"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(demo_erp, "generate"), reason="no demo ERP generator yet"),
+]
 ITEMS = 2000
+KINDS = ("demo", "csv", "parquet")
+
+
+def settings_for(kind: str, demo: Path, warehouse: Path) -> Settings:
+    if kind == "demo":
+        return Settings(source="demo", demo_dir=demo, warehouse=warehouse)
+    return Settings(
+        source="files", sap_export_dir=demo / "exports", export_format=kind,
+        crm_export_dir=demo / "crm", warehouse=warehouse, timezone="Europe/Berlin",
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
+def demo_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo_erp")
     demo_erp.generate(out, items=ITEMS, seed=1, flavour="ecc")
+    return out
+
+
+@pytest.fixture(scope="module")
+def loaded(demo_dir, tmp_path_factory) -> dict:
+    """kind -> (settings, result) of a first extraction into a fresh warehouse."""
+    folder = tmp_path_factory.mktemp("warehouses")
+    out = {}
+    for kind in KINDS:
+        settings = settings_for(kind, demo_dir, folder / f"{kind}.duckdb")
+        out[kind] = (settings, run_extraction(settings))
     return out
 
 
@@ -33,42 +60,32 @@ def source_rows(demo: Path) -> dict[str, int]:
         }
 
 
-def settings_for(kind: str, demo, warehouse) -> Settings:
-    if kind == "demo":
-        return Settings(source="demo", demo_dir=demo, warehouse=warehouse)
-    return Settings(
-        source="files", sap_export_dir=demo / "exports", export_format=kind,
-        crm_export_dir=demo / "crm", warehouse=warehouse, timezone="Europe/Berlin",
-    )  # fmt: skip
-
-
-@pytest.mark.parametrize("kind", ["demo", "csv", "parquet"])
-def test_every_demo_row_is_loaded_or_quarantined(demo_dir, tmp_path, kind):
-    settings = settings_for(kind, demo_dir, tmp_path / "o2c.duckdb")
-
-    result = run_extraction(settings)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_demo_row_is_loaded_or_quarantined(demo_dir, loaded, kind):
+    settings, result = loaded[kind]
 
     assert result.status == "success"
     assert result.flavour == "ecc"
+    assert result.as_of is not None
     for name, rows in source_rows(demo_dir).items():
         raw = count(settings.warehouse, f"raw_sap.{name.lower()}")
         assert raw + count(settings.warehouse, f"quarantine.{name.lower()}") == rows, name
-    assert result.as_of is not None
 
 
-def test_all_formats_load_the_same_raw_tables(demo_dir, tmp_path):
-    loaded = {}
-    for kind in ("demo", "csv", "parquet"):
-        settings = settings_for(kind, demo_dir, tmp_path / f"{kind}.duckdb")
-        run_extraction(settings)
-        loaded[kind] = contents(settings.warehouse, ("raw_sap",), business_only=True)
-    assert loaded["csv"] == loaded["demo"]
-    assert loaded["parquet"] == loaded["demo"]
+def test_all_formats_load_the_same_raw_tables(loaded):
+    tables = {
+        kind: contents(settings.warehouse, ("raw_sap", "raw_crm"), business_only=True)
+        for kind, (settings, _) in loaded.items()
+    }
+    assert tables["csv"] == tables["demo"]
+    assert tables["parquet"] == tables["demo"]
+    assert {r.as_of for _, r in loaded.values()} == {loaded["demo"][1].as_of}
 
 
-def test_rerun_on_the_demo_changes_nothing(demo_dir, tmp_path):
-    settings = settings_for("demo", demo_dir, tmp_path / "o2c.duckdb")
-    run_extraction(settings)
+def test_rerun_on_the_demo_changes_nothing(loaded, tmp_path):
+    first, _ = loaded["demo"]
+    settings = first.with_overrides(warehouse=tmp_path / "o2c.duckdb")
+    shutil.copy(first.warehouse, settings.warehouse)
     before = contents(settings.warehouse)
 
     result = run_extraction(settings)
@@ -77,11 +94,10 @@ def test_rerun_on_the_demo_changes_nothing(demo_dir, tmp_path):
     assert result.totals()["inserted"] + result.totals()["updated"] == 0
 
 
-def test_a_week_later_the_incremental_run_equals_a_full_load(tmp_path):
-    demo = tmp_path / "demo"
-    demo_erp.generate(demo, items=ITEMS, seed=1, flavour="ecc")
+def test_a_week_later_the_incremental_run_equals_a_full_load(demo_dir, loaded, tmp_path):
+    demo = shutil.copytree(demo_dir, tmp_path / "demo")
     settings = settings_for("demo", demo, tmp_path / "o2c.duckdb")
-    run_extraction(settings)
+    shutil.copy(loaded["demo"][0].warehouse, settings.warehouse)  # the first load, as is
 
     assert o2c(["demo", "--days", "7", "--output", str(demo)]) == 0
     result = run_extraction(settings)
@@ -94,5 +110,5 @@ def test_a_week_later_the_incremental_run_equals_a_full_load(tmp_path):
         full.warehouse, ("raw_sap", "raw_crm"), business_only=True
     )
     # Only what moved got the new batch id; everything else kept its first one.
-    untouched = query(settings.warehouse, "SELECT count(*) FROM raw_sap.vbap WHERE _last_changed_batch = 1")
-    assert untouched[0][0] > 0
+    untouched = "SELECT count(*) FROM raw_sap.vbap WHERE _last_changed_batch = 1"
+    assert query(settings.warehouse, untouched)[0][0] > 0

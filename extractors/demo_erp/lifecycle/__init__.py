@@ -73,7 +73,7 @@ def simulate(ctx: Ctx) -> Timeline:
         dunning=dunning,
         events=pd.concat(ctx.events, ignore_index=True),
         deviations=pd.concat(ctx.deviations, ignore_index=True) if ctx.deviations
-        else pd.DataFrame(columns=["item", "code", "kind", "activity"]),
+        else pd.DataFrame(columns=["item", "code", "kind", "activity", "visible_at"]),
     )
 
 

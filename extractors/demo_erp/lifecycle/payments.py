@@ -117,7 +117,7 @@ def _payments(ctx: Ctx, head: pd.DataFrame, net, disc_days) -> None:
                        on_time_day)
     pay_day = np.where(late, due + 1 + np.floor(ctx.rng.lognormal(np.log(10), 0.7, k)), pay_day)
     pay_day = np.maximum(pay_day, release_day + 1)
-    wd = (pay_day.astype(np.int64) + 3) % 7
+    wd = (np.nan_to_num(pay_day).astype(np.int64) + 3) % 7
     pay_day = pay_day + np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
     bank = ctx.rand(k) < 0.7
     clear_at = np.where(bank, pay_day * DAY + 7 * HOUR + ctx.rng.uniform(1, 40, k) * MINUTE,
