@@ -22,7 +22,7 @@ from extractors.catalogue import BY_NAME, SourceTable, tables_for
 from extractors.credentials import scrub
 from extractors.load import runs
 from extractors.load.table_load import TableLoad, load_table
-from extractors.load.warehouse import connect, ensure_meta
+from extractors.load.warehouse import WarehouseBusyError, connect, ensure_meta
 from extractors.readers.base import SourceError
 from extractors.settings import ENVIRONMENT, Settings, SettingsError, load_settings
 from extractors.sources import Sources, open_sources
@@ -81,7 +81,7 @@ def run_extraction(
     try:
         settings = (settings or load_settings(config)).with_overrides(**overrides)
         result = _run(settings, tables, as_of, run_id or str(uuid.uuid4()), log)
-    except (SourceError, SettingsError) as error:
+    except (SourceError, SettingsError, WarehouseBusyError) as error:
         if not report:
             raise
         print(f"o2c extract: {scrub(str(error))}", file=sys.stderr)
@@ -145,9 +145,7 @@ def _load_all(con, settings, sources: Sources, selected, skipped, as_of_given, r
 
 def _plan(sources: Sources, tables) -> tuple[list[SourceTable], list[str]]:
     """The tables to load in catalogue order, and the requested ones this source lacks."""
-    available = [
-        t for t in tables_for(sources.flavour) if sources.reader_for(t.system) is not None
-    ]
+    available = [t for t in tables_for(sources.flavour) if sources.reader_for(t.system) is not None]
     if tables is None:
         return available, []
     if isinstance(tables, str):
@@ -213,16 +211,23 @@ def print_summary(result: ExtractionResult) -> None:
     )
 
 
+def cli_path(text: str) -> Path:
+    """Paths typed on the command line are relative to the current directory."""
+    return Path(text).resolve()
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `o2c extract` (each overrides the environment and the config file)."""
-    parser.add_argument("--config", help="YAML settings file (default: $O2C_CONFIG)")
+    parser.add_argument("--config", type=cli_path, help="YAML settings file (default: $O2C_CONFIG)")
     parser.add_argument("--source", choices=("demo", "sql", "files"), help="source kind")
     parser.add_argument("--sap-url", help="SQLAlchemy URL of the SAP database, no password")
-    parser.add_argument("--sap-export-dir", help="folder of SAP CSV/Parquet exports")
-    parser.add_argument("--crm-export-dir", help="folder of CRM CSV/Parquet exports")
-    parser.add_argument("--demo-dir", help="demo ERP folder (source 'demo')")
+    parser.add_argument("--sap-export-dir", type=cli_path, help="folder of SAP exports")
+    parser.add_argument("--crm-export-dir", type=cli_path, help="folder of CRM exports")
+    parser.add_argument("--demo-dir", type=cli_path, help="demo ERP folder (source 'demo')")
     parser.add_argument("--flavour", choices=("auto", "ecc", "s4"))
-    parser.add_argument("--warehouse", help="DuckDB file (default warehouse/o2c.duckdb)")
+    parser.add_argument(
+        "--warehouse", type=cli_path, help="DuckDB file (default warehouse/o2c.duckdb)"
+    )
     parser.add_argument("--tables", help="comma-separated tables, e.g. VBAK,VBAP (default all)")
     parser.add_argument("--as-of", help="as-of time, ISO format (default: newest change)")
     parser.set_defaults(report=True)

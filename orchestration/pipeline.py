@@ -15,6 +15,7 @@ import time
 import dagster as dg
 
 from extractors.credentials import scrub
+from extractors.extract import cli_path
 from extractors.load.warehouse import connect
 from extractors.readers.base import SourceError
 from extractors.settings import Settings, SettingsError, load_settings
@@ -22,6 +23,10 @@ from extractors.sources import DEMO_DATABASE
 from orchestration.definitions import build_defs
 from orchestration.jobs import PIPELINE_JOB
 from orchestration.resources import ExtractionResource
+
+
+# Dagster's console logger defaults to DEBUG: one line per event is too much for a terminal.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def run_pipeline(
@@ -40,7 +45,9 @@ def run_pipeline(
         return 1
     defs = build_defs({"extraction": ExtractionResource.from_settings(settings)})
     job = defs.resolve_job_def(PIPELINE_JOB)
-    result = job.execute_in_process(instance=instance or _instance(), raise_on_error=False)
+    result = job.execute_in_process(
+        run_config=QUIET_LOGS, instance=instance or _instance(), raise_on_error=False
+    )
     if not result.success:
         print(f"o2c run: the pipeline failed: {_failure(result)}", file=sys.stderr)
         return 1
@@ -109,10 +116,12 @@ def print_headlines(settings: Settings, seconds: float) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `o2c run` (each overrides the environment and the config file)."""
-    parser.add_argument("--config", help="YAML settings file (default: $O2C_CONFIG)")
+    parser.add_argument("--config", type=cli_path, help="YAML settings file (default: $O2C_CONFIG)")
     parser.add_argument("--source", choices=("demo", "sql", "files"), help="source kind")
     parser.add_argument("--sap-url", help="SQLAlchemy URL of the SAP database, no password")
-    parser.add_argument("--sap-export-dir", help="folder of SAP CSV/Parquet exports")
-    parser.add_argument("--crm-export-dir", help="folder of CRM CSV/Parquet exports")
-    parser.add_argument("--demo-dir", help="demo ERP folder (source 'demo')")
-    parser.add_argument("--warehouse", help="DuckDB file (default warehouse/o2c.duckdb)")
+    parser.add_argument("--sap-export-dir", type=cli_path, help="folder of SAP exports")
+    parser.add_argument("--crm-export-dir", type=cli_path, help="folder of CRM exports")
+    parser.add_argument("--demo-dir", type=cli_path, help="demo ERP folder (source 'demo')")
+    parser.add_argument(
+        "--warehouse", type=cli_path, help="DuckDB file (default warehouse/o2c.duckdb)"
+    )

@@ -4,7 +4,6 @@ The cursor holds each watched file's modification time and size; a run is reques
 any of them differs from the last evaluation (new, rewritten or grown files).
 """
 
-
 import hashlib
 import json
 

@@ -73,3 +73,10 @@ def day_of(t: np.ndarray) -> np.ndarray:
 
 def end_of_day(day: np.ndarray) -> np.ndarray:
     return np.asarray(day, dtype=float) * DAY + DAY - 1
+
+
+def next_workday(day) -> np.ndarray:
+    """The day itself if Monday-Friday, else the following Monday (local day numbers)."""
+    day = np.asarray(day, dtype=float)
+    wd = (np.nan_to_num(day).astype(np.int64) + 3) % 7
+    return day + np.where(wd == 5, 2, np.where(wd == 6, 1, 0))

@@ -22,6 +22,7 @@ from .orders import BLOCK_DAYS, draw_block, orders_per_day
 from .snapshot import sap_tables
 from .snapshot.finance import mhnk
 from .snapshot.master_tables import master_tables
+from .truth_writer import TruthWriter
 from .writers import SourceWriter
 
 MANIFEST = "demo_erp.json"
@@ -63,7 +64,7 @@ def generate(out_dir, items: int | None = None, seed: int = 42, flavour: str = "
     client = config.client
     writer = SourceWriter(out_dir, flavour, formats=tuple(formats), postgres_url=postgres_url,
                           postgres_schema=postgres_schema)
-    truth_parts: dict[str, list] = {"events": [], "cases": [], "deviations": [], "invoices": []}
+    truth_writer = TruthWriter(out_dir / "ground_truth") if ground_truth else None
     crm_parts, mhnd_parts = [], []
     n_orders = n_items = 0
     seq = 1
@@ -87,8 +88,8 @@ def generate(out_dir, items: int | None = None, seed: int = 42, flavour: str = "
             n_orders += int((orders["created_at"] <= as_of).sum())
             n_items += int((orders["created_at"].to_numpy()[order_items["order_pos"]]
                             <= as_of).sum())
-            if ground_truth:
-                _collect_truth(truth_parts, tl, as_of, config.timezone, automated)
+            if truth_writer:
+                _write_block_truth(truth_writer, tl, as_of, config.timezone, automated)
         mhnd = pd.concat(mhnd_parts, ignore_index=True) if mhnd_parts else None
         if mhnd is not None:
             writer.write("MHND", mhnd)
@@ -101,12 +102,16 @@ def generate(out_dir, items: int | None = None, seed: int = 42, flavour: str = "
         for name in ("OPPORTUNITIES", "OPPORTUNITY_STAGE_HISTORY", "QUOTES"):
             writer.write(name, pd.concat([p[name] for p in crm_parts], ignore_index=True))
         rows = writer.close()
+        if truth_writer:
+            truth_writer.close()
     except BaseException:
         writer.abort()
+        if truth_writer:
+            truth_writer.abort()
         raise
     as_of_text = (datetime(1970, 1, 1) + timedelta(seconds=as_of)).isoformat()
     if ground_truth:
-        _write_truth(out_dir, truth_parts, config, masters, first_day, days, as_of_text)
+        _write_planted(out_dir / "ground_truth", config, masters, first_day, days, as_of_text)
     manifest = {"seed": seed, "flavour": flavour, "timezone": config.timezone,
                 "as_of": as_of_text, "days_total": days, "orders_per_day": base_rate,
                 "orders": n_orders, "items": n_items, "client": client, "config": config.raw}
@@ -115,21 +120,16 @@ def generate(out_dir, items: int | None = None, seed: int = 42, flavour: str = "
                             time.perf_counter() - started)
 
 
-def _collect_truth(parts, tl, as_of, tz, automated) -> None:
+def _write_block_truth(writer, tl, as_of, tz, automated) -> None:
     ev = truth.events(tl, as_of, tz, automated)
     dev = truth.deviations(tl, as_of)
-    parts["events"].append(ev)
-    parts["deviations"].append(dev)
-    parts["cases"].append(truth.cases(tl, as_of, tz, dev, ev))
-    parts["invoices"].append(truth.invoices(tl, as_of, tz))
+    writer.write("events", ev)
+    writer.write("deviations", dev)
+    writer.write("cases", truth.cases(tl, as_of, tz, dev, ev))
+    writer.write("invoices", truth.invoices(tl, as_of, tz))
 
 
-def _write_truth(out_dir: Path, parts, config, masters, first_day, days, as_of_text) -> None:
-    folder = out_dir / "ground_truth"
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frames in parts.items():
-        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        table.to_parquet(folder / f"{name}.parquet", index=False)
+def _write_planted(folder: Path, config, masters, first_day, days, as_of_text) -> None:
     c = masters.customers
     weeks = sorted(w for w in bottleneck_weeks(config)
                    if first_day <= w * 7 + 4 <= first_day + days)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .clock import DAY, HOUR, day_number
+from .clock import DAY, HOUR, day_number, next_workday
 from .config import FULFILMENT_MODELS, DemoConfig
 from .lifecycle.keys import order_number
 from .masters import ORDER_TYPES, PLANTS, Masters
@@ -86,7 +86,7 @@ def draw_block(config: DemoConfig, masters: Masters, seed: int, block: int, firs
             "auart": [ORDER_TYPES[f][0] for f in fulfilment],
             "is_foreign_currency": foreign,
             "customer_terms": customers["terms"].to_numpy()[cust_idx],
-            "requested_delivery_day": order_day + lead,
+            "requested_delivery_day": next_workday(order_day + lead - 2) + 2,
             "order_day": order_day,
             "term_months": np.where(fulfilment == "subscription", rng.integers(3, 13, n), 0),
         }

@@ -1,4 +1,4 @@
-"""Write one checked extract into the warehouse: bad rows to quarantine, good rows merged on the key.
+"""Write one checked extract: bad rows to quarantine, good rows merged on the primary key.
 
 Runs inside the caller's transaction. Metadata moves only when content moves: an
 unchanged row keeps its `_last_changed_batch`, so a rerun with no new data changes nothing.
@@ -24,9 +24,7 @@ def quarantine_rows(
     con: duckdb.DuckDBPyConnection, table: SourceTable, columns: list[str], batch_id: int
 ) -> int:
     """Store the refused rows of this extract not stored before; return how many were refused."""
-    content = "json_object({})".format(
-        ", ".join(f"'{c}', s.{quote(c)}" for c in columns)
-    )
+    content = "json_object({})".format(", ".join(f"'{c}', s.{quote(c)}" for c in columns))
     target = quarantine_name(table)
     con.execute(
         f"""

@@ -9,6 +9,7 @@ import duckdb
 
 from extractors.catalogue import SourceTable
 from extractors.load.stamps import change_stamp_sql
+from extractors.load.warehouse import table_columns
 from extractors.readers.base import quote
 
 
@@ -95,12 +96,7 @@ def newest_change(
 
 def _raw_columns(con: duckdb.DuckDBPyConnection, table: SourceTable) -> list[str]:
     schema, name = table.raw_name.split(".")
-    rows = con.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = ? AND table_name = ?",
-        [schema, name],
-    ).fetchall()
-    return [row[0] for row in rows]
+    return table_columns(con, schema, name)
 
 
 def table_row_counts(con: duckdb.DuckDBPyConnection, tables: list[SourceTable]) -> dict[str, int]:

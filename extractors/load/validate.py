@@ -94,7 +94,9 @@ def problem_list_sql(
     parts = [f"CASE WHEN {bad} THEN '{code}:{name}' END" for code, name, bad in checks]
     stamp = change_stamp_sql(table, columns, timezone)
     if as_of is not None and stamp is not None:
-        parts.append(f"CASE WHEN {stamp} > TIMESTAMPTZ '{as_of.isoformat()}' THEN 'after_as_of' END")
+        parts.append(
+            f"CASE WHEN {stamp} > TIMESTAMPTZ '{as_of.isoformat()}' THEN 'after_as_of' END"
+        )
     return f"concat_ws(', ', {', '.join(parts)})" if parts else "''"
 
 

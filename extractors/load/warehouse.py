@@ -61,11 +61,23 @@ CREATE TABLE IF NOT EXISTS meta.watermarks (
 """
 
 
+class WarehouseBusyError(RuntimeError):
+    """Another process holds the DuckDB file."""
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        raise WarehouseBusyError(
+            f"the warehouse {path} is open in another process; DuckDB allows one writer, "
+            "so readers should use the published copy"
+        ) from error
     con.execute("SET TimeZone = 'UTC'")
     return con
 
@@ -101,14 +113,7 @@ def ensure_quarantine_table(con: duckdb.DuckDBPyConnection, table: SourceTable) 
 
 def _ensure_table(con, name: str, columns: dict[str, str]) -> None:
     schema, table = name.split(".")
-    existing = {
-        row[0].upper()
-        for row in con.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = ? AND table_name = ?",
-            [schema, table],
-        ).fetchall()
-    }
+    existing = {column.upper() for column in table_columns(con, schema, table)}
     if not existing:
         cols = ", ".join(f"{quote(c)} {t}" for c, t in columns.items())
         con.execute(f"CREATE TABLE {name} ({cols})")
@@ -116,3 +121,14 @@ def _ensure_table(con, name: str, columns: dict[str, str]) -> None:
     for column, sql_type in columns.items():
         if column.upper() not in existing:
             con.execute(f"ALTER TABLE {name} ADD COLUMN {quote(column)} {sql_type}")
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    """Column names of a warehouse table in order; empty when the table does not exist."""
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = ? AND table_name = ? "
+        "ORDER BY column_index",
+        [schema, table],
+    ).fetchall()
+    return [row[0] for row in rows]

@@ -35,7 +35,9 @@ def row_filter(
     for field in table.watermark:
         if field in columns:
             # ISO timestamps start with 'YYYY-MM-DD', SAP dates are 'YYYYMMDD'.
-            bounds[field] = since.isoformat() if types[field] == "TSTZ" else since.strftime("%Y%m%d")
+            bounds[field] = (
+                since.isoformat() if types[field] == "TSTZ" else since.strftime("%Y%m%d")
+            )
     return RowFilter(bounds) if bounds else None
 
 

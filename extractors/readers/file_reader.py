@@ -87,10 +87,11 @@ class FileReader:
             INSERT INTO {STAGE}
             SELECT * FROM (
                 SELECT {select}
-                FROM read_csv(?, header = true, auto_detect = false, columns = {{{declared}}},
-                              delim = ',', quote = '"', escape = '"', nullstr = {_literal(CSV_NULL)},
-                              store_rejects = true, rejects_table = '{REJECTS}',
-                              rejects_scan = '{REJECT_SCANS}')
+                FROM read_csv(
+                    ?, header = true, auto_detect = false, columns = {{{declared}}},
+                    delim = ',', quote = '"', escape = '"', nullstr = {_literal(CSV_NULL)},
+                    store_rejects = true, rejects_table = '{REJECTS}',
+                    rejects_scan = '{REJECT_SCANS}')
             ) {where}
             """,
             [str(path), *params],

@@ -6,7 +6,6 @@ can be subset: materialising raw_sap/vbak alone loads VBAK alone. Tables absent 
 source's flavour (VBUK/VBUP on S/4HANA) are skipped, not failed.
 """
 
-
 import dagster as dg
 
 from extractors.catalogue import BY_NAME, TABLES, SourceTable

@@ -52,5 +52,17 @@ def count(path: Path, table: str, where: str = "true") -> int:
     return query(path, f"SELECT count(*) FROM {table} WHERE {where}")[0][0]
 
 
+def raw_plus_quarantined(path: Path, names) -> dict[str, int]:
+    """{catalogue table name: rows in raw + rows in quarantine}, in one query."""
+    from extractors.catalogue import BY_NAME
+
+    parts = [
+        f"SELECT '{name}', (SELECT count(*) FROM {BY_NAME[name].raw_name}) "
+        f"+ (SELECT count(*) FROM quarantine.{name.lower()})"
+        for name in names
+    ]
+    return dict(query(path, " UNION ALL ".join(parts)))
+
+
 def reasons(path: Path, table: str) -> list[str]:
     return sorted(r[0] for r in query(path, f"SELECT reason FROM quarantine.{table}"))

@@ -28,9 +28,12 @@ def broken_vbak() -> pd.DataFrame:
 
 
 EXPECTED_VBAK_REASONS = sorted(
-    ["missing_key", "missing_key", "invalid_date", "invalid_date", "invalid_time",
-     "invalid_number", "invalid_number", "conflicting_duplicate", "conflicting_duplicate",
-     "duplicate_row"]  # fmt: skip
+    ["missing_key"] * 2
+    + ["invalid_date"] * 2
+    + ["invalid_time"]
+    + ["invalid_number"] * 2
+    + ["conflicting_duplicate"] * 2
+    + ["duplicate_row"]
 )
 
 

@@ -24,7 +24,7 @@ def password_in_warehouse(path, password: str) -> list[str]:
         for schema, table, column in columns:
             hits = con.execute(
                 f'SELECT count(*) FROM "{schema}"."{table}" '
-                f"WHERE contains(CAST(\"{column}\" AS VARCHAR), ?)",
+                f'WHERE contains(CAST("{column}" AS VARCHAR), ?)',
                 [password],
             ).fetchone()[0]
             if hits:

@@ -45,7 +45,8 @@ def test_job_materialises_every_raw_table_with_its_load_figures(write_source):
 
     assert result.success
     materialised = {
-        m.asset_key: m.metadata for m in result.asset_materializations_for_node("extract_raw_tables")
+        m.asset_key: m.metadata
+        for m in result.asset_materializations_for_node("extract_raw_tables")
     }
     assert len(materialised) == len(tables_for("ecc"))
     vbak = materialised[VBAK]

@@ -2,9 +2,9 @@
 
 import json
 
-import extractors.demo_erp as demo_erp
 from tiny_sources import make_tables, split, write_csv, write_sqlite
 
+import extractors.demo_erp as demo_erp
 from orchestration.pipeline import run_pipeline
 
 
@@ -31,7 +31,8 @@ def test_generates_the_missing_demo_erp_then_runs_and_prints_headlines(
     assert generated == [tmp_path / "demo"]
     assert f"warehouse: {warehouse}" in out
     assert "as of: 2024-03-03 09:02:00+00:00" in out  # newest ERDAT+ERZET, Berlin -> UTC
-    assert "raw_sap" in out and "raw_crm" in out
+    assert "raw_sap" in out
+    assert "raw_crm" in out
 
     assert run_pipeline(source="demo", demo_dir=tmp_path / "demo", warehouse=warehouse) == 0
     assert len(generated) == 1  # it exists now

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extractors.catalogue import NUMERIC_TYPES, BY_NAME, tables_for
+from extractors.catalogue import BY_NAME, NUMERIC_TYPES, tables_for
 
 BASE = date(2024, 3, 1)
 CLIENT_FIELDS = {"MANDT", "MANDANT"}

@@ -6,7 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..clock import DAY, HOUR, in_work_hours, lognormal_days, next_batch_run, seconds_later
+from ..clock import (
+    DAY,
+    HOUR,
+    in_work_hours,
+    lognormal_days,
+    next_batch_run,
+    next_workday,
+    seconds_later,
+)
 from .blocks import block_events
 from .context import Ctx, per_order_max
 from .keys import delivery_number, status_table
@@ -18,10 +26,17 @@ def schedule(ctx: Ctx) -> None:
     """Requested and confirmed goods-issue days per item (local day numbers)."""
     m = ctx.m
     f = ctx.i("fulfilment")
+    # The order's requested delivery day is two working days after a working goods issue.
     requested_gi = ctx.o("requested_delivery_day")[ctx.item_order()] - 2.0
-    confirmable = ctx.rand(m) < np.where(f == "make_to_order", 0.3, 0.7)
-    later = np.where(f == "make_to_order", ctx.rng.integers(3, 16, m), ctx.rng.integers(2, 11, m))
-    confirmed_gi = np.where(confirmable, requested_gi, requested_gi + later)
+    # Availability is checked per order (complete delivery), so items share the outcome.
+    order_f = ctx.o("fulfilment")
+    confirmable = (ctx.rand(ctx.n) < np.where(order_f == "make_to_order", 0.3, 0.75))[
+        ctx.item_order()
+    ]
+    later = np.where(
+        order_f == "make_to_order", ctx.rng.integers(3, 16, ctx.n), ctx.rng.integers(2, 11, ctx.n)
+    )[ctx.item_order()]
+    confirmed_gi = np.where(confirmable, requested_gi, next_workday(requested_gi + later))
     ctx.items["requested_gi_day"] = requested_gi
     ctx.items["confirmed_gi_day"] = confirmed_gi
     ctx.items["has_separate_confirmation"] = ~confirmable
@@ -57,7 +72,7 @@ def make_to_order_supply(ctx: Ctx) -> None:
     doc_kind = np.where(extra, "requisition",
                         np.where(ctx.rand(m) < 0.5, "requisition", "production_order"))
     doc_at = np.where(mto | extra, next_batch_run(ctx.rng, t0, 23.0), np.nan)
-    days_to_supply = np.maximum(2.0, ctx.i("confirmed_gi_day") - np.floor(t0 / DAY) - 3)
+    days_to_supply = np.maximum(2.0, ctx.i("confirmed_gi_day") - np.floor(t0 / DAY) - 6)
     gr_at = in_work_hours(ctx.rng, doc_at + ctx.rng.lognormal(
         np.log(days_to_supply), 0.25) * DAY)
     gr_at[~mto | (inj == "skipped_goods_receipt")] = np.nan
