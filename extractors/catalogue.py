@@ -121,187 +121,432 @@ _OPEN_ITEM_KEY = "MANDT BUKRS KUNNR UMSKZ AUGDT AUGBL ZUONR GJAHR BELNR BUZEI"
 
 TABLES: tuple[SourceTable, ...] = (
     # --- sales documents -------------------------------------------------------------
-    _t("VBAK", "sap",
-       _cols("MANDT:CHAR VBELN:CHAR ERDAT:DATS ERZET:TIMS ERNAM:CHAR AUDAT:DATS VBTYP:CHAR "
-             "AUART:CHAR VKORG:CHAR VTWEG:CHAR SPART:CHAR VKBUR:CHAR KUNNR:CHAR "
-             "BUKRS_VF:CHAR NETWR:CURR WAERK:CUKY VDATU:DATS BSTNK:CHAR LIFSK:CHAR "
-             "FAKSK:CHAR VGBEL:CHAR AEDAT:DATS")
-       + _cols("GBSTK:CHAR CMGST:CHAR LFSTK:CHAR FKSTK:CHAR", "s4"),
-       "MANDT VBELN", "watermark", "ERDAT AEDAT", compare_in_s4=True,
-       description="Sales document header (orders, returns)"),
-    _t("VBAP", "sap",
-       _cols("MANDT:CHAR VBELN:CHAR POSNR:NUMC MATNR:CHAR ARKTX:CHAR PSTYV:CHAR WERKS:CHAR "
-             "KWMENG:QUAN VRKME:UNIT NETPR:CURR NETWR:CURR WAERK:CUKY ABGRU:CHAR "
-             "VGBEL:CHAR VGPOS:NUMC ERDAT:DATS ERZET:TIMS ERNAM:CHAR AEDAT:DATS")
-       + _cols("GBSTA:CHAR LFSTA:CHAR FKSTA:CHAR ABSTA:CHAR", "s4"),
-       "MANDT VBELN POSNR", "watermark", "ERDAT AEDAT", compare_in_s4=True,
-       description="Sales document item"),
-    _t("VBEP", "sap",
-       _cols("MANDT:CHAR VBELN:CHAR POSNR:NUMC ETENR:NUMC ETTYP:CHAR EDATU:DATS "
-             "WADAT:DATS WMENG:QUAN BMENG:QUAN VRKME:UNIT"),
-       "MANDT VBELN POSNR ETENR", "compare",
-       description="Schedule line (recreated on rescheduling: compared by key and content)"),
-    _t("VBKD", "sap",
-       _cols("MANDT:CHAR VBELN:CHAR POSNR:NUMC ZTERM:CHAR PRSDT:DATS BSTKD:CHAR INCO1:CHAR"),
-       "MANDT VBELN POSNR", "compare",
-       description="Sales document business data (payment terms, pricing date)"),
-    _t("VBUK", "sap",
-       _cols("MANDT:CHAR VBELN:CHAR GBSTK:CHAR CMGST:CHAR LFSTK:CHAR FKSTK:CHAR "
-             "KOSTK:CHAR WBSTK:CHAR"),
-       "MANDT VBELN", "compare", flavours=("ecc",),
-       description="Header status (ECC only)"),
-    _t("VBUP", "sap",
-       _cols("MANDT:CHAR VBELN:CHAR POSNR:NUMC GBSTA:CHAR LFSTA:CHAR FKSTA:CHAR "
-             "ABSTA:CHAR KOSTA:CHAR WBSTA:CHAR"),
-       "MANDT VBELN POSNR", "compare", flavours=("ecc",),
-       description="Item status (ECC only)"),
-    _t("VBFA", "sap",
-       _cols("MANDT:CHAR VBELV:CHAR POSNV:NUMC VBELN:CHAR POSNN:NUMC VBTYP_N:CHAR "
-             "VBTYP_V:CHAR RFMNG:QUAN ERDAT:DATS ERZET:TIMS"),
-       "MANDT VBELV POSNV VBELN POSNN VBTYP_N", "watermark", "ERDAT",
-       description="Document flow"),
+    _t(
+        "VBAK",
+        "sap",
+        _cols(
+            "MANDT:CHAR VBELN:CHAR ERDAT:DATS ERZET:TIMS ERNAM:CHAR AUDAT:DATS VBTYP:CHAR "
+            "AUART:CHAR VKORG:CHAR VTWEG:CHAR SPART:CHAR VKBUR:CHAR KUNNR:CHAR "
+            "BUKRS_VF:CHAR NETWR:CURR WAERK:CUKY VDATU:DATS BSTNK:CHAR LIFSK:CHAR "
+            "FAKSK:CHAR VGBEL:CHAR AEDAT:DATS"
+        )
+        + _cols("GBSTK:CHAR CMGST:CHAR LFSTK:CHAR FKSTK:CHAR", "s4"),
+        "MANDT VBELN",
+        "watermark",
+        "ERDAT AEDAT",
+        compare_in_s4=True,
+        description="Sales document header (orders, returns)",
+    ),
+    _t(
+        "VBAP",
+        "sap",
+        _cols(
+            "MANDT:CHAR VBELN:CHAR POSNR:NUMC MATNR:CHAR ARKTX:CHAR PSTYV:CHAR WERKS:CHAR "
+            "KWMENG:QUAN VRKME:UNIT NETPR:CURR NETWR:CURR WAERK:CUKY ABGRU:CHAR "
+            "VGBEL:CHAR VGPOS:NUMC ERDAT:DATS ERZET:TIMS ERNAM:CHAR AEDAT:DATS"
+        )
+        + _cols("GBSTA:CHAR LFSTA:CHAR FKSTA:CHAR ABSTA:CHAR", "s4"),
+        "MANDT VBELN POSNR",
+        "watermark",
+        "ERDAT AEDAT",
+        compare_in_s4=True,
+        description="Sales document item",
+    ),
+    _t(
+        "VBEP",
+        "sap",
+        _cols(
+            "MANDT:CHAR VBELN:CHAR POSNR:NUMC ETENR:NUMC ETTYP:CHAR EDATU:DATS "
+            "WADAT:DATS WMENG:QUAN BMENG:QUAN VRKME:UNIT"
+        ),
+        "MANDT VBELN POSNR ETENR",
+        "compare",
+        description="Schedule line (recreated on rescheduling: compared by key and content)",
+    ),
+    _t(
+        "VBKD",
+        "sap",
+        _cols("MANDT:CHAR VBELN:CHAR POSNR:NUMC ZTERM:CHAR PRSDT:DATS BSTKD:CHAR INCO1:CHAR"),
+        "MANDT VBELN POSNR",
+        "compare",
+        description="Sales document business data (payment terms, pricing date)",
+    ),
+    _t(
+        "VBUK",
+        "sap",
+        _cols(
+            "MANDT:CHAR VBELN:CHAR GBSTK:CHAR CMGST:CHAR LFSTK:CHAR FKSTK:CHAR "
+            "KOSTK:CHAR WBSTK:CHAR"
+        ),
+        "MANDT VBELN",
+        "compare",
+        flavours=("ecc",),
+        description="Header status (ECC only)",
+    ),
+    _t(
+        "VBUP",
+        "sap",
+        _cols(
+            "MANDT:CHAR VBELN:CHAR POSNR:NUMC GBSTA:CHAR LFSTA:CHAR FKSTA:CHAR "
+            "ABSTA:CHAR KOSTA:CHAR WBSTA:CHAR"
+        ),
+        "MANDT VBELN POSNR",
+        "compare",
+        flavours=("ecc",),
+        description="Item status (ECC only)",
+    ),
+    _t(
+        "VBFA",
+        "sap",
+        _cols(
+            "MANDT:CHAR VBELV:CHAR POSNV:NUMC VBELN:CHAR POSNN:NUMC VBTYP_N:CHAR "
+            "VBTYP_V:CHAR RFMNG:QUAN ERDAT:DATS ERZET:TIMS"
+        ),
+        "MANDT VBELV POSNV VBELN POSNN VBTYP_N",
+        "watermark",
+        "ERDAT",
+        description="Document flow",
+    ),
     # --- deliveries ------------------------------------------------------------------
-    _t("LIKP", "sap",
-       _cols("MANDT:CHAR VBELN:CHAR ERDAT:DATS ERZET:TIMS ERNAM:CHAR LFART:CHAR VSTEL:CHAR "
-             "VKORG:CHAR KUNNR:CHAR LFDAT:DATS WADAT:DATS WADAT_IST:DATS PODAT:DATS "
-             "POTIM:TIMS LIFSK:CHAR AEDAT:DATS")
-       + _cols("KOSTK:CHAR WBSTK:CHAR PDSTK:CHAR", "s4"),
-       "MANDT VBELN", "watermark", "ERDAT AEDAT", compare_in_s4=True,
-       description="Delivery header"),
-    _t("LIPS", "sap",
-       _cols("MANDT:CHAR VBELN:CHAR POSNR:NUMC MATNR:CHAR WERKS:CHAR LFIMG:QUAN VRKME:UNIT "
-             "VGBEL:CHAR VGPOS:NUMC PSTYV:CHAR ERDAT:DATS ERZET:TIMS AEDAT:DATS")
-       + _cols("KOSTA:CHAR WBSTA:CHAR", "s4"),
-       "MANDT VBELN POSNR", "watermark", "ERDAT AEDAT", compare_in_s4=True,
-       description="Delivery item"),
+    _t(
+        "LIKP",
+        "sap",
+        _cols(
+            "MANDT:CHAR VBELN:CHAR ERDAT:DATS ERZET:TIMS ERNAM:CHAR LFART:CHAR VSTEL:CHAR "
+            "VKORG:CHAR KUNNR:CHAR LFDAT:DATS WADAT:DATS WADAT_IST:DATS PODAT:DATS "
+            "POTIM:TIMS LIFSK:CHAR AEDAT:DATS"
+        )
+        + _cols("KOSTK:CHAR WBSTK:CHAR PDSTK:CHAR", "s4"),
+        "MANDT VBELN",
+        "watermark",
+        "ERDAT AEDAT",
+        compare_in_s4=True,
+        description="Delivery header",
+    ),
+    _t(
+        "LIPS",
+        "sap",
+        _cols(
+            "MANDT:CHAR VBELN:CHAR POSNR:NUMC MATNR:CHAR WERKS:CHAR LFIMG:QUAN VRKME:UNIT "
+            "VGBEL:CHAR VGPOS:NUMC PSTYV:CHAR ERDAT:DATS ERZET:TIMS AEDAT:DATS"
+        )
+        + _cols("KOSTA:CHAR WBSTA:CHAR", "s4"),
+        "MANDT VBELN POSNR",
+        "watermark",
+        "ERDAT AEDAT",
+        compare_in_s4=True,
+        description="Delivery item",
+    ),
     # --- billing ---------------------------------------------------------------------
-    _t("VBRK", "sap",
-       _cols("MANDT:CHAR VBELN:CHAR FKART:CHAR VBTYP:CHAR FKDAT:DATS ERDAT:DATS ERZET:TIMS "
-             "ERNAM:CHAR KUNRG:CHAR BUKRS:CHAR VKORG:CHAR NETWR:CURR WAERK:CUKY KURRF:DEC "
-             "ZTERM:CHAR SFAKN:CHAR FKSTO:CHAR RFBSK:CHAR AEDAT:DATS"),
-       "MANDT VBELN", "watermark", "ERDAT AEDAT",
-       description="Billing document header (invoice, cancellation, credit memo, down payment request)"),
-    _t("VBRP", "sap",
-       _cols("MANDT:CHAR VBELN:CHAR POSNR:NUMC FKIMG:QUAN VRKME:UNIT NETWR:CURR MATNR:CHAR "
-             "AUBEL:CHAR AUPOS:NUMC VGBEL:CHAR VGPOS:NUMC ERDAT:DATS ERZET:TIMS"),
-       "MANDT VBELN POSNR", "watermark", "ERDAT",
-       description="Billing document item"),
+    _t(
+        "VBRK",
+        "sap",
+        _cols(
+            "MANDT:CHAR VBELN:CHAR FKART:CHAR VBTYP:CHAR FKDAT:DATS ERDAT:DATS ERZET:TIMS "
+            "ERNAM:CHAR KUNRG:CHAR BUKRS:CHAR VKORG:CHAR NETWR:CURR WAERK:CUKY KURRF:DEC "
+            "ZTERM:CHAR SFAKN:CHAR FKSTO:CHAR RFBSK:CHAR AEDAT:DATS"
+        ),
+        "MANDT VBELN",
+        "watermark",
+        "ERDAT AEDAT",
+        description="Billing document header (invoice, cancellation, credit memo, down payment)",
+    ),
+    _t(
+        "VBRP",
+        "sap",
+        _cols(
+            "MANDT:CHAR VBELN:CHAR POSNR:NUMC FKIMG:QUAN VRKME:UNIT NETWR:CURR MATNR:CHAR "
+            "AUBEL:CHAR AUPOS:NUMC VGBEL:CHAR VGPOS:NUMC ERDAT:DATS ERZET:TIMS"
+        ),
+        "MANDT VBELN POSNR",
+        "watermark",
+        "ERDAT",
+        description="Billing document item",
+    ),
     # --- accounting ------------------------------------------------------------------
-    _t("BKPF", "sap",
-       _cols("MANDT:CHAR BUKRS:CHAR BELNR:CHAR GJAHR:NUMC BLART:CHAR BLDAT:DATS BUDAT:DATS "
-             "CPUDT:DATS CPUTM:TIMS USNAM:CHAR TCODE:CHAR AWTYP:CHAR AWKEY:CHAR WAERS:CUKY "
-             "XBLNR:CHAR STBLG:CHAR AEDAT:DATS"),
-       "MANDT BUKRS BELNR GJAHR", "watermark", "CPUDT AEDAT",
-       description="Accounting document header"),
-    _t("BSEG", "sap",
-       _cols("MANDT:CHAR BUKRS:CHAR BELNR:CHAR GJAHR:NUMC BUZEI:NUMC KOART:CHAR KUNNR:CHAR "
-             "UMSKZ:CHAR SHKZG:CHAR DMBTR:CURR WRBTR:CURR ZFBDT:DATS ZTERM:CHAR ZBD1T:DEC "
-             "ZBD2T:DEC ZBD3T:DEC ZBD1P:DEC SKNTO:CURR AUGDT:DATS AUGCP:DATS AUGBL:CHAR "
-             "VBELN:CHAR REBZG:CHAR ZUONR:CHAR MANST:NUMC"),
-       "MANDT BUKRS BELNR GJAHR BUZEI", "compare",
-       description="Accounting line items (clearing fields updated in place)"),
-    _t("BSID", "sap", _OPEN_ITEM_COLS, _OPEN_ITEM_KEY, "compare",
-       description="Open customer items (rows move to BSAD when cleared)"),
-    _t("BSAD", "sap", _OPEN_ITEM_COLS, _OPEN_ITEM_KEY, "compare",
-       description="Cleared customer items"),
+    _t(
+        "BKPF",
+        "sap",
+        _cols(
+            "MANDT:CHAR BUKRS:CHAR BELNR:CHAR GJAHR:NUMC BLART:CHAR BLDAT:DATS BUDAT:DATS "
+            "CPUDT:DATS CPUTM:TIMS USNAM:CHAR TCODE:CHAR AWTYP:CHAR AWKEY:CHAR WAERS:CUKY "
+            "XBLNR:CHAR STBLG:CHAR AEDAT:DATS"
+        ),
+        "MANDT BUKRS BELNR GJAHR",
+        "watermark",
+        "CPUDT AEDAT",
+        description="Accounting document header",
+    ),
+    _t(
+        "BSEG",
+        "sap",
+        _cols(
+            "MANDT:CHAR BUKRS:CHAR BELNR:CHAR GJAHR:NUMC BUZEI:NUMC KOART:CHAR KUNNR:CHAR "
+            "UMSKZ:CHAR SHKZG:CHAR DMBTR:CURR WRBTR:CURR ZFBDT:DATS ZTERM:CHAR ZBD1T:DEC "
+            "ZBD2T:DEC ZBD3T:DEC ZBD1P:DEC SKNTO:CURR AUGDT:DATS AUGCP:DATS AUGBL:CHAR "
+            "VBELN:CHAR REBZG:CHAR ZUONR:CHAR MANST:NUMC"
+        ),
+        "MANDT BUKRS BELNR GJAHR BUZEI",
+        "compare",
+        description="Accounting line items (clearing fields updated in place)",
+    ),
+    _t(
+        "BSID",
+        "sap",
+        _OPEN_ITEM_COLS,
+        _OPEN_ITEM_KEY,
+        "compare",
+        description="Open customer items (rows move to BSAD when cleared)",
+    ),
+    _t(
+        "BSAD",
+        "sap",
+        _OPEN_ITEM_COLS,
+        _OPEN_ITEM_KEY,
+        "compare",
+        description="Cleared customer items",
+    ),
     # --- change documents ------------------------------------------------------------
-    _t("CDHDR", "sap",
-       _cols("MANDANT:CHAR OBJECTCLAS:CHAR OBJECTID:CHAR CHANGENR:CHAR USERNAME:CHAR "
-             "UDATE:DATS UTIME:TIMS TCODE:CHAR CHANGE_IND:CHAR"),
-       "MANDANT OBJECTCLAS OBJECTID CHANGENR", "watermark", "UDATE",
-       description="Change document header"),
-    _t("CDPOS", "sap",
-       _cols("MANDANT:CHAR OBJECTCLAS:CHAR OBJECTID:CHAR CHANGENR:CHAR TABNAME:CHAR "
-             "TABKEY:CHAR FNAME:CHAR CHNGIND:CHAR VALUE_NEW:CHAR VALUE_OLD:CHAR UDATE:DATS"),
-       "MANDANT OBJECTCLAS OBJECTID CHANGENR TABNAME TABKEY FNAME CHNGIND", "watermark",
-       "UDATE",
-       description="Change document items (UDATE copied from CDHDR so the table has a watermark)"),
+    _t(
+        "CDHDR",
+        "sap",
+        _cols(
+            "MANDANT:CHAR OBJECTCLAS:CHAR OBJECTID:CHAR CHANGENR:CHAR USERNAME:CHAR "
+            "UDATE:DATS UTIME:TIMS TCODE:CHAR CHANGE_IND:CHAR"
+        ),
+        "MANDANT OBJECTCLAS OBJECTID CHANGENR",
+        "watermark",
+        "UDATE",
+        description="Change document header",
+    ),
+    _t(
+        "CDPOS",
+        "sap",
+        _cols(
+            "MANDANT:CHAR OBJECTCLAS:CHAR OBJECTID:CHAR CHANGENR:CHAR TABNAME:CHAR "
+            "TABKEY:CHAR FNAME:CHAR CHNGIND:CHAR VALUE_NEW:CHAR VALUE_OLD:CHAR UDATE:DATS"
+        ),
+        "MANDANT OBJECTCLAS OBJECTID CHANGENR TABNAME TABKEY FNAME CHNGIND",
+        "watermark",
+        "UDATE",
+        description="Change document items (UDATE copied from CDHDR so the table has a watermark)",
+    ),
     # --- dunning ---------------------------------------------------------------------
-    _t("MHNK", "sap",
-       _cols("MANDT:CHAR LAUFD:DATS LAUFI:CHAR KOART:CHAR BUKRS:CHAR KUNNR:CHAR MAHNS:NUMC "
-             "AUSDT:DATS"),
-       "MANDT LAUFD LAUFI KOART BUKRS KUNNR", "watermark", "LAUFD",
-       description="Dunning run per customer"),
-    _t("MHND", "sap",
-       _cols("MANDT:CHAR LAUFD:DATS LAUFI:CHAR KOART:CHAR BUKRS:CHAR KUNNR:CHAR BELNR:CHAR "
-             "GJAHR:NUMC BUZEI:NUMC MAHNS:NUMC WRSHB:CURR WAERS:CUKY VBELN:CHAR"),
-       "MANDT LAUFD LAUFI KOART BUKRS KUNNR BELNR GJAHR BUZEI", "watermark", "LAUFD",
-       description="Dunned items"),
+    _t(
+        "MHNK",
+        "sap",
+        _cols(
+            "MANDT:CHAR LAUFD:DATS LAUFI:CHAR KOART:CHAR BUKRS:CHAR KUNNR:CHAR MAHNS:NUMC "
+            "AUSDT:DATS"
+        ),
+        "MANDT LAUFD LAUFI KOART BUKRS KUNNR",
+        "watermark",
+        "LAUFD",
+        description="Dunning run per customer",
+    ),
+    _t(
+        "MHND",
+        "sap",
+        _cols(
+            "MANDT:CHAR LAUFD:DATS LAUFI:CHAR KOART:CHAR BUKRS:CHAR KUNNR:CHAR BELNR:CHAR "
+            "GJAHR:NUMC BUZEI:NUMC MAHNS:NUMC WRSHB:CURR WAERS:CUKY VBELN:CHAR"
+        ),
+        "MANDT LAUFD LAUFI KOART BUKRS KUNNR BELNR GJAHR BUZEI",
+        "watermark",
+        "LAUFD",
+        description="Dunned items",
+    ),
     # --- make-to-order ---------------------------------------------------------------
-    _t("EBAN", "sap",
-       _cols("MANDT:CHAR BANFN:CHAR BNFPO:NUMC BSART:CHAR MATNR:CHAR WERKS:CHAR MENGE:QUAN "
-             "BADAT:DATS ERNAM:CHAR VBELN:CHAR VBELP:NUMC"),
-       "MANDT BANFN BNFPO", "watermark", "BADAT",
-       description="Purchase requisition (make-to-order)"),
-    _t("AFPO", "sap",
-       _cols("MANDT:CHAR AUFNR:CHAR POSNR:NUMC MATNR:CHAR PWERK:CHAR PSMNG:QUAN "
-             "KDAUF:CHAR KDPOS:NUMC ERDAT:DATS ERZET:TIMS ERNAM:CHAR"),
-       "MANDT AUFNR POSNR", "watermark", "ERDAT",
-       description="Production order item (make-to-order)"),
-    _t("MSEG", "sap",
-       _cols("MANDT:CHAR MBLNR:CHAR MJAHR:NUMC ZEILE:NUMC BWART:CHAR MATNR:CHAR WERKS:CHAR "
-             "MENGE:QUAN SOBKZ:CHAR KDAUF:CHAR KDPOS:NUMC BUDAT_MKPF:DATS CPUDT_MKPF:DATS "
-             "CPUTM_MKPF:TIMS USNAM_MKPF:CHAR"),
-       "MANDT MBLNR MJAHR ZEILE", "watermark", "CPUDT_MKPF",
-       description="Material document items (goods receipts into sales-order stock)"),
-    _t("ZSD_SRVCONF", "sap",
-       _cols("MANDT:CHAR CONFNR:CHAR VBELN:CHAR POSNR:NUMC MENGE:QUAN MEINS:UNIT "
-             "ERDAT:DATS ERZET:TIMS ERNAM:CHAR"),
-       "MANDT CONFNR", "watermark", "ERDAT",
-       description="Service confirmations per sales order item (customer table)"),
+    _t(
+        "EBAN",
+        "sap",
+        _cols(
+            "MANDT:CHAR BANFN:CHAR BNFPO:NUMC BSART:CHAR MATNR:CHAR WERKS:CHAR MENGE:QUAN "
+            "BADAT:DATS ERNAM:CHAR VBELN:CHAR VBELP:NUMC"
+        ),
+        "MANDT BANFN BNFPO",
+        "watermark",
+        "BADAT",
+        description="Purchase requisition (make-to-order)",
+    ),
+    _t(
+        "AFPO",
+        "sap",
+        _cols(
+            "MANDT:CHAR AUFNR:CHAR POSNR:NUMC MATNR:CHAR PWERK:CHAR PSMNG:QUAN "
+            "KDAUF:CHAR KDPOS:NUMC ERDAT:DATS ERZET:TIMS ERNAM:CHAR"
+        ),
+        "MANDT AUFNR POSNR",
+        "watermark",
+        "ERDAT",
+        description="Production order item (make-to-order)",
+    ),
+    _t(
+        "MSEG",
+        "sap",
+        _cols(
+            "MANDT:CHAR MBLNR:CHAR MJAHR:NUMC ZEILE:NUMC BWART:CHAR MATNR:CHAR WERKS:CHAR "
+            "MENGE:QUAN SOBKZ:CHAR KDAUF:CHAR KDPOS:NUMC BUDAT_MKPF:DATS CPUDT_MKPF:DATS "
+            "CPUTM_MKPF:TIMS USNAM_MKPF:CHAR"
+        ),
+        "MANDT MBLNR MJAHR ZEILE",
+        "watermark",
+        "CPUDT_MKPF",
+        description="Material document items (goods receipts into sales-order stock)",
+    ),
+    _t(
+        "ZSD_SRVCONF",
+        "sap",
+        _cols(
+            "MANDT:CHAR CONFNR:CHAR VBELN:CHAR POSNR:NUMC MENGE:QUAN MEINS:UNIT "
+            "ERDAT:DATS ERZET:TIMS ERNAM:CHAR"
+        ),
+        "MANDT CONFNR",
+        "watermark",
+        "ERDAT",
+        description="Service confirmations per sales order item (customer table)",
+    ),
     # --- subscriptions ---------------------------------------------------------------
-    _t("FPLA", "sap",
-       _cols("MANDT:CHAR FPLNR:CHAR FPART:CHAR VBELN:CHAR BEDAT:DATS ENDAT:DATS"),
-       "MANDT FPLNR", "compare", description="Billing plan (subscriptions)"),
-    _t("FPLT", "sap",
-       _cols("MANDT:CHAR FPLNR:CHAR FPLTR:NUMC AFDAT:DATS FKDAT:DATS FAKWR:CURR FKSAF:CHAR"),
-       "MANDT FPLNR FPLTR", "compare",
-       description="Billing plan dates (FKSAF billing status changes without a change date)"),
+    _t(
+        "FPLA",
+        "sap",
+        _cols("MANDT:CHAR FPLNR:CHAR FPART:CHAR VBELN:CHAR BEDAT:DATS ENDAT:DATS"),
+        "MANDT FPLNR",
+        "compare",
+        description="Billing plan (subscriptions)",
+    ),
+    _t(
+        "FPLT",
+        "sap",
+        _cols("MANDT:CHAR FPLNR:CHAR FPLTR:NUMC AFDAT:DATS FKDAT:DATS FAKWR:CURR FKSAF:CHAR"),
+        "MANDT FPLNR FPLTR",
+        "compare",
+        description="Billing plan dates (FKSAF billing status changes without a change date)",
+    ),
     # --- master data and texts -------------------------------------------------------
-    _t("USR02", "sap", _cols("MANDT:CHAR BNAME:CHAR USTYP:CHAR CLASS:CHAR"),
-       "MANDT BNAME", "compare", description="Users (A dialog, B background, C communication)"),
-    _t("KNA1", "sap",
-       _cols("MANDT:CHAR KUNNR:CHAR NAME1:CHAR LAND1:CHAR ORT01:CHAR TELF1:CHAR "
-             "SMTP_ADDR:CHAR ZTERM:CHAR KTOKD:CHAR ERDAT:DATS"),
-       "MANDT KUNNR", "compare", description="Customer master"),
-    _t("MARA", "sap",
-       _cols("MANDT:CHAR MATNR:CHAR MTART:CHAR MATKL:CHAR MEINS:UNIT ERSDA:DATS"),
-       "MANDT MATNR", "compare", description="Material master"),
-    _t("MAKT", "sap", _cols("MANDT:CHAR MATNR:CHAR SPRAS:CHAR MAKTX:CHAR"),
-       "MANDT MATNR SPRAS", "compare", description="Material texts"),
-    _t("T001", "sap",
-       _cols("MANDT:CHAR BUKRS:CHAR BUTXT:CHAR LAND1:CHAR WAERS:CUKY"),
-       "MANDT BUKRS", "compare", description="Company codes"),
-    _t("TCURR", "sap",
-       _cols("MANDT:CHAR KURST:CHAR FCURR:CUKY TCURR:CUKY GDATU:CHAR UKURS:DEC"),
-       "MANDT KURST FCURR TCURR GDATU", "compare",
-       description="Exchange rates (GDATU is SAP's inverted date: 99999999 - YYYYMMDD)"),
-    _t("TVAKT", "sap", _cols("MANDT:CHAR SPRAS:CHAR AUART:CHAR BEZEI:CHAR"),
-       "MANDT SPRAS AUART", "compare", description="Order type texts"),
-    _t("TVAGT", "sap", _cols("MANDT:CHAR SPRAS:CHAR ABGRU:CHAR BEZEI:CHAR"),
-       "MANDT SPRAS ABGRU", "compare", description="Rejection reason texts"),
-    _t("TVZBT", "sap", _cols("MANDT:CHAR SPRAS:CHAR ZTERM:CHAR VTEXT:CHAR"),
-       "MANDT SPRAS ZTERM", "compare", description="Payment term texts"),
+    _t(
+        "USR02",
+        "sap",
+        _cols("MANDT:CHAR BNAME:CHAR USTYP:CHAR CLASS:CHAR"),
+        "MANDT BNAME",
+        "compare",
+        description="Users (A dialog, B background, C communication)",
+    ),
+    _t(
+        "KNA1",
+        "sap",
+        _cols(
+            "MANDT:CHAR KUNNR:CHAR NAME1:CHAR LAND1:CHAR ORT01:CHAR TELF1:CHAR "
+            "SMTP_ADDR:CHAR ZTERM:CHAR KTOKD:CHAR ERDAT:DATS"
+        ),
+        "MANDT KUNNR",
+        "compare",
+        description="Customer master",
+    ),
+    _t(
+        "MARA",
+        "sap",
+        _cols("MANDT:CHAR MATNR:CHAR MTART:CHAR MATKL:CHAR MEINS:UNIT ERSDA:DATS"),
+        "MANDT MATNR",
+        "compare",
+        description="Material master",
+    ),
+    _t(
+        "MAKT",
+        "sap",
+        _cols("MANDT:CHAR MATNR:CHAR SPRAS:CHAR MAKTX:CHAR"),
+        "MANDT MATNR SPRAS",
+        "compare",
+        description="Material texts",
+    ),
+    _t(
+        "T001",
+        "sap",
+        _cols("MANDT:CHAR BUKRS:CHAR BUTXT:CHAR LAND1:CHAR WAERS:CUKY"),
+        "MANDT BUKRS",
+        "compare",
+        description="Company codes",
+    ),
+    _t(
+        "TCURR",
+        "sap",
+        _cols("MANDT:CHAR KURST:CHAR FCURR:CUKY TCURR:CUKY GDATU:CHAR UKURS:DEC"),
+        "MANDT KURST FCURR TCURR GDATU",
+        "compare",
+        description="Exchange rates (GDATU is SAP's inverted date: 99999999 - YYYYMMDD)",
+    ),
+    _t(
+        "TVAKT",
+        "sap",
+        _cols("MANDT:CHAR SPRAS:CHAR AUART:CHAR BEZEI:CHAR"),
+        "MANDT SPRAS AUART",
+        "compare",
+        description="Order type texts",
+    ),
+    _t(
+        "TVAGT",
+        "sap",
+        _cols("MANDT:CHAR SPRAS:CHAR ABGRU:CHAR BEZEI:CHAR"),
+        "MANDT SPRAS ABGRU",
+        "compare",
+        description="Rejection reason texts",
+    ),
+    _t(
+        "TVZBT",
+        "sap",
+        _cols("MANDT:CHAR SPRAS:CHAR ZTERM:CHAR VTEXT:CHAR"),
+        "MANDT SPRAS ZTERM",
+        "compare",
+        description="Payment term texts",
+    ),
     # --- CRM -------------------------------------------------------------------------
-    _t("ACCOUNTS", "crm",
-       _cols("ACCOUNT_ID:CHAR NAME:CHAR SAP_CUSTOMER:CHAR COUNTRY:CHAR EMAIL:CHAR "
-             "OWNER:CHAR CREATED_AT:TSTZ MODIFIED_AT:TSTZ"),
-       "ACCOUNT_ID", "watermark", "CREATED_AT MODIFIED_AT", description="CRM accounts"),
-    _t("OPPORTUNITIES", "crm",
-       _cols("OPPORTUNITY_ID:CHAR ACCOUNT_ID:CHAR NAME:CHAR OWNER:CHAR STAGE:CHAR "
-             "AMOUNT:CURR CURRENCY:CUKY CREATED_AT:TSTZ CLOSED_AT:TSTZ IS_WON:CHAR "
-             "SAP_ORDER:CHAR MODIFIED_AT:TSTZ"),
-       "OPPORTUNITY_ID", "watermark", "CREATED_AT MODIFIED_AT",
-       description="CRM opportunities (SAP_ORDER links the won ones to the sales order)"),
-    _t("OPPORTUNITY_STAGE_HISTORY", "crm",
-       _cols("HISTORY_ID:CHAR OPPORTUNITY_ID:CHAR STAGE:CHAR CHANGED_BY:CHAR "
-             "CHANGED_AT:TSTZ"),
-       "HISTORY_ID", "watermark", "CHANGED_AT", description="CRM opportunity stage changes"),
-    _t("QUOTES", "crm",
-       _cols("QUOTE_ID:CHAR OPPORTUNITY_ID:CHAR STATUS:CHAR AMOUNT:CURR CURRENCY:CUKY "
-             "CREATED_BY:CHAR CREATED_AT:TSTZ ACCEPTED_AT:TSTZ SAP_ORDER:CHAR "
-             "MODIFIED_AT:TSTZ"),
-       "QUOTE_ID", "watermark", "CREATED_AT MODIFIED_AT", description="CRM quotes"),
+    _t(
+        "ACCOUNTS",
+        "crm",
+        _cols(
+            "ACCOUNT_ID:CHAR NAME:CHAR SAP_CUSTOMER:CHAR COUNTRY:CHAR EMAIL:CHAR "
+            "OWNER:CHAR CREATED_AT:TSTZ MODIFIED_AT:TSTZ"
+        ),
+        "ACCOUNT_ID",
+        "watermark",
+        "CREATED_AT MODIFIED_AT",
+        description="CRM accounts",
+    ),
+    _t(
+        "OPPORTUNITIES",
+        "crm",
+        _cols(
+            "OPPORTUNITY_ID:CHAR ACCOUNT_ID:CHAR NAME:CHAR OWNER:CHAR STAGE:CHAR "
+            "AMOUNT:CURR CURRENCY:CUKY CREATED_AT:TSTZ CLOSED_AT:TSTZ IS_WON:CHAR "
+            "SAP_ORDER:CHAR MODIFIED_AT:TSTZ"
+        ),
+        "OPPORTUNITY_ID",
+        "watermark",
+        "CREATED_AT MODIFIED_AT",
+        description="CRM opportunities (SAP_ORDER links the won ones to the sales order)",
+    ),
+    _t(
+        "OPPORTUNITY_STAGE_HISTORY",
+        "crm",
+        _cols("HISTORY_ID:CHAR OPPORTUNITY_ID:CHAR STAGE:CHAR CHANGED_BY:CHAR CHANGED_AT:TSTZ"),
+        "HISTORY_ID",
+        "watermark",
+        "CHANGED_AT",
+        description="CRM opportunity stage changes",
+    ),
+    _t(
+        "QUOTES",
+        "crm",
+        _cols(
+            "QUOTE_ID:CHAR OPPORTUNITY_ID:CHAR STATUS:CHAR AMOUNT:CURR CURRENCY:CUKY "
+            "CREATED_BY:CHAR CREATED_AT:TSTZ ACCEPTED_AT:TSTZ SAP_ORDER:CHAR "
+            "MODIFIED_AT:TSTZ"
+        ),
+        "QUOTE_ID",
+        "watermark",
+        "CREATED_AT MODIFIED_AT",
+        description="CRM quotes",
+    ),
 )
 
 BY_NAME: dict[str, SourceTable] = {t.name: t for t in TABLES}

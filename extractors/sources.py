@@ -53,7 +53,10 @@ def _sap_reader(settings: Settings) -> Reader:
     if settings.source == "sql":
         return SqlReader(settings.sap_url, settings.sap_schema, settings.batch_size)
     if settings.source == "files":
-        return FileReader(settings.sap_export_dir, settings.export_format, "SAP exports")
+        reader = FileReader(settings.sap_export_dir, settings.export_format, "SAP exports")
+        if not settings.sap_export_dir.is_dir():
+            raise SourceError(f"{reader.description}: the folder does not exist")
+        return reader
     database = settings.demo_dir / DEMO_DATABASE
     if not database.exists():
         raise SourceError(

@@ -24,7 +24,6 @@ from orchestration.definitions import build_defs
 from orchestration.jobs import PIPELINE_JOB
 from orchestration.resources import ExtractionResource
 
-
 # Dagster's console logger defaults to DEBUG: one line per event is too much for a terminal.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 

@@ -40,10 +40,18 @@ class GenerationResult:
     seconds: float
 
 
-def generate(out_dir, items: int | None = None, seed: int = 42, flavour: str = "ecc",
-             config_file=None, formats=("sqlite", "csv", "parquet"), postgres_url=None,
-             postgres_schema: str = "public", continue_days: int | None = None,
-             ground_truth: bool = True) -> GenerationResult:
+def generate(
+    out_dir,
+    items: int | None = None,
+    seed: int = 42,
+    flavour: str = "ecc",
+    config_file=None,
+    formats=("sqlite", "csv", "parquet"),
+    postgres_url=None,
+    postgres_schema: str = "public",
+    continue_days: int | None = None,
+    ground_truth: bool = True,
+) -> GenerationResult:
     started = time.perf_counter()
     out_dir = Path(out_dir)
     if continue_days:
@@ -62,8 +70,13 @@ def generate(out_dir, items: int | None = None, seed: int = 42, flavour: str = "
     masters = draw_masters(seed, int(config.raw["items"]), config.planted)
     automated = set(masters.users.loc[masters.users["ustyp"] != "A", "bname"])
     client = config.client
-    writer = SourceWriter(out_dir, flavour, formats=tuple(formats), postgres_url=postgres_url,
-                          postgres_schema=postgres_schema)
+    writer = SourceWriter(
+        out_dir,
+        flavour,
+        formats=tuple(formats),
+        postgres_url=postgres_url,
+        postgres_schema=postgres_schema,
+    )
     truth_writer = TruthWriter(out_dir / "ground_truth") if ground_truth else None
     crm_parts, mhnd_parts = [], []
     n_orders = n_items = 0
@@ -74,8 +87,7 @@ def generate(out_dir, items: int | None = None, seed: int = 42, flavour: str = "
             if orders.empty:
                 continue
             seq += len(orders)
-            ctx = Ctx(config, masters, np.random.default_rng([seed, block, 1]), orders,
-                      order_items)
+            ctx = Ctx(config, masters, np.random.default_rng([seed, block, 1]), orders, order_items)
             tl = simulate(ctx)
             hist = crm.crm_history(ctx, block)
             tl.events = pd.concat(ctx.events, ignore_index=True)
@@ -83,22 +95,26 @@ def generate(out_dir, items: int | None = None, seed: int = 42, flavour: str = "
             mhnd_parts.append(tables.pop("MHND"))
             for name, table in tables.items():
                 writer.write(name, table)
-            crm_parts.append(crm.crm_tables(hist, as_of, config.timezone, masters.customers,
-                                            flavour))
+            crm_parts.append(
+                crm.crm_tables(hist, as_of, config.timezone, masters.customers, flavour)
+            )
             n_orders += int((orders["created_at"] <= as_of).sum())
-            n_items += int((orders["created_at"].to_numpy()[order_items["order_pos"]]
-                            <= as_of).sum())
+            n_items += int(
+                (orders["created_at"].to_numpy()[order_items["order_pos"]] <= as_of).sum()
+            )
             if truth_writer:
                 _write_block_truth(truth_writer, tl, as_of, config.timezone, automated)
         mhnd = pd.concat(mhnd_parts, ignore_index=True) if mhnd_parts else None
         if mhnd is not None:
             writer.write("MHND", mhnd)
             writer.write("MHNK", mhnk(mhnd, flavour, client))
-        for name, table in master_tables(masters, client, flavour, first_day,
-                                         first_day + days).items():
+        for name, table in master_tables(
+            masters, client, flavour, first_day, first_day + days
+        ).items():
             writer.write(name, table)
-        writer.write("ACCOUNTS", crm.accounts_table(masters.customers, first_day,
-                                                    config.timezone, flavour))
+        writer.write(
+            "ACCOUNTS", crm.accounts_table(masters.customers, first_day, config.timezone, flavour)
+        )
         for name in ("OPPORTUNITIES", "OPPORTUNITY_STAGE_HISTORY", "QUOTES"):
             writer.write(name, pd.concat([p[name] for p in crm_parts], ignore_index=True))
         rows = writer.close()
@@ -112,12 +128,22 @@ def generate(out_dir, items: int | None = None, seed: int = 42, flavour: str = "
     as_of_text = (datetime(1970, 1, 1) + timedelta(seconds=as_of)).isoformat()
     if ground_truth:
         _write_planted(out_dir / "ground_truth", config, masters, first_day, days, as_of_text)
-    manifest = {"seed": seed, "flavour": flavour, "timezone": config.timezone,
-                "as_of": as_of_text, "days_total": days, "orders_per_day": base_rate,
-                "orders": n_orders, "items": n_items, "client": client, "config": config.raw}
+    manifest = {
+        "seed": seed,
+        "flavour": flavour,
+        "timezone": config.timezone,
+        "as_of": as_of_text,
+        "days_total": days,
+        "orders_per_day": base_rate,
+        "orders": n_orders,
+        "items": n_items,
+        "client": client,
+        "config": config.raw,
+    }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return GenerationResult(out_dir, as_of_text, n_orders, n_items, rows,
-                            time.perf_counter() - started)
+    return GenerationResult(
+        out_dir, as_of_text, n_orders, n_items, rows, time.perf_counter() - started
+    )
 
 
 def _write_block_truth(writer, tl, as_of, tz, automated) -> None:
@@ -131,8 +157,9 @@ def _write_block_truth(writer, tl, as_of, tz, automated) -> None:
 
 def _write_planted(folder: Path, config, masters, first_day, days, as_of_text) -> None:
     c = masters.customers
-    weeks = sorted(w for w in bottleneck_weeks(config)
-                   if first_day <= w * 7 + 4 <= first_day + days)
+    weeks = sorted(
+        w for w in bottleneck_weeks(config) if first_day <= w * 7 + 4 <= first_day + days
+    )
     planted = {
         "as_of": as_of_text,
         "late_paying_customers": c.loc[c["is_planted_late_payer"], "kunnr"].tolist(),

@@ -18,8 +18,11 @@ COMPANY_CODES = pd.DataFrame(
 )
 # Sales org -> company code; plants per sales org.
 SALES_ORGS = pd.DataFrame(
-    {"vkorg": ["1000", "2000", "3000"], "bukrs": ["1000", "2000", "3000"],
-     "weight": [0.55, 0.30, 0.15]}
+    {
+        "vkorg": ["1000", "2000", "3000"],
+        "bukrs": ["1000", "2000", "3000"],
+        "weight": [0.55, 0.30, 0.15],
+    }
 )
 PLANTS = {"1000": ["1000", "1100", "1200"], "2000": ["2000", "2100"], "3000": ["3000"]}
 REPORTING_CURRENCY = "EUR"
@@ -41,8 +44,12 @@ ORDER_TYPES = {  # fulfilment model -> (order type, item category, text)
     "service": ("ZSRV", "TAD", "Service Order"),
     "subscription": ("ZSUB", "TAO", "Subscription Order"),
 }
-ORDER_TYPE_TEXTS = {"OR": "Standard Order", "ZSRV": "Service Order",
-                    "ZSUB": "Subscription Order", "RE": "Returns"}
+ORDER_TYPE_TEXTS = {
+    "OR": "Standard Order",
+    "ZSRV": "Service Order",
+    "ZSUB": "Subscription Order",
+    "RE": "Returns",
+}
 REJECTION_REASONS = {
     "01": "Delivery date too late",
     "02": "Poor quality",
@@ -51,9 +58,36 @@ REJECTION_REASONS = {
     "05": "Cancelled by customer",
 }
 
-_SYLLABLES = np.array(["Al", "Bor", "Cen", "Dal", "Eri", "Fal", "Gor", "Hel", "Ior", "Jun",
-                       "Kel", "Lum", "Mar", "Nor", "Ost", "Par", "Quin", "Ros", "Sel", "Tor",
-                       "Ul", "Ven", "Wes", "Xan", "Yor", "Zel"])
+_SYLLABLES = np.array(
+    [
+        "Al",
+        "Bor",
+        "Cen",
+        "Dal",
+        "Eri",
+        "Fal",
+        "Gor",
+        "Hel",
+        "Ior",
+        "Jun",
+        "Kel",
+        "Lum",
+        "Mar",
+        "Nor",
+        "Ost",
+        "Par",
+        "Quin",
+        "Ros",
+        "Sel",
+        "Tor",
+        "Ul",
+        "Ven",
+        "Wes",
+        "Xan",
+        "Yor",
+        "Zel",
+    ]
+)
 _SUFFIX = {"DE": "GmbH", "US": "Inc.", "GB": "Ltd."}
 
 
@@ -75,12 +109,16 @@ def draw_masters(seed: int, items: int, planted: dict) -> Masters:
 def _customers(rng, items: int, planted: dict) -> pd.DataFrame:
     n = int(min(5000, max(60, items // 40)))
     vkorg = rng.choice(SALES_ORGS["vkorg"], n, p=SALES_ORGS["weight"])
-    country = SALES_ORGS.set_index("vkorg")["bukrs"].map(
-        COMPANY_CODES.set_index("bukrs")["country"]).reindex(vkorg).to_numpy()
+    country = (
+        SALES_ORGS.set_index("vkorg")["bukrs"]
+        .map(COMPANY_CODES.set_index("bukrs")["country"])
+        .reindex(vkorg)
+        .to_numpy()
+    )
     first = rng.choice(_SYLLABLES, n)
     second = rng.choice(_SYLLABLES, n)
     kunnr = np.array([f"{100000 + i:010d}" for i in range(1, n + 1)])
-    name = [f"{a}{b.lower()} {_SUFFIX[c]}" for a, b, c in zip(first, second, country)]
+    name = [f"{a}{b.lower()} {_SUFFIX[c]}" for a, b, c in zip(first, second, country, strict=False)]
     terms = rng.choice(list(TERMS_WEIGHTS), n, p=list(TERMS_WEIGHTS.values()))
     late_rate = rng.uniform(0.1, 0.45, n)
     late_payers = np.zeros(n, dtype=bool)
@@ -94,12 +132,15 @@ def _customers(rng, items: int, planted: dict) -> pd.DataFrame:
             "name": name,
             "vkorg": vkorg,
             "country": np.where(late_payers, "DE", country),
-            "city": rng.choice(["Hamburg", "Berlin", "Chicago", "Austin", "Leeds", "Bristol",
-                                "Munich", "Denver"], n),
-            "phone": [f"+{rng.integers(1, 99)} {rng.integers(100, 999)} {i:06d}"
-                      for i in range(n)],
-            "email": [f"ap{i}@{a.lower()}{b.lower()}.example" for i, (a, b)
-                      in enumerate(zip(first, second))],
+            "city": rng.choice(
+                ["Hamburg", "Berlin", "Chicago", "Austin", "Leeds", "Bristol", "Munich", "Denver"],
+                n,
+            ),
+            "phone": [f"+{rng.integers(1, 99)} {rng.integers(100, 999)} {i:06d}" for i in range(n)],
+            "email": [
+                f"ap{i}@{a.lower()}{b.lower()}.example"
+                for i, (a, b) in enumerate(zip(first, second, strict=False))
+            ],
             "terms": terms,
             "has_pod": rng.random(n) < 0.4,
             "late_rate": late_rate,
@@ -112,22 +153,48 @@ def _customers(rng, items: int, planted: dict) -> pd.DataFrame:
 def _materials(rng) -> pd.DataFrame:
     rows = []
     for i in range(1, 121):
-        rows.append((f"FG-{1000 + i}", "FERT", "goods", f"Pump assembly type {i}",
-                     round(float(rng.uniform(20, 900)), 2), "ST"))
+        rows.append(
+            (
+                f"FG-{1000 + i}",
+                "FERT",
+                "goods",
+                f"Pump assembly type {i}",
+                round(float(rng.uniform(20, 900)), 2),
+                "ST",
+            )
+        )
     for i in range(1, 31):
-        rows.append((f"SRV-{100 + i}", "DIEN", "service", f"Field service package {i}",
-                     round(float(rng.uniform(200, 3000)), 2), "H"))
+        rows.append(
+            (
+                f"SRV-{100 + i}",
+                "DIEN",
+                "service",
+                f"Field service package {i}",
+                round(float(rng.uniform(200, 3000)), 2),
+                "H",
+            )
+        )
     for i in range(1, 11):
-        rows.append((f"SUB-{10 + i}", "DIEN", "subscription", f"Monitoring subscription {i}",
-                     round(float(rng.uniform(50, 600)), 2), "MON"))
+        rows.append(
+            (
+                f"SUB-{10 + i}",
+                "DIEN",
+                "subscription",
+                f"Monitoring subscription {i}",
+                round(float(rng.uniform(50, 600)), 2),
+                "MON",
+            )
+        )
     return pd.DataFrame(rows, columns=["matnr", "mtart", "kind", "text", "price", "unit"])
 
 
 def _users() -> pd.DataFrame:
     rows = []
+
     def add(prefix, role, count, ustyp="A"):
         for i in range(1, count + 1):
             rows.append((f"{prefix}{i:02d}" if count > 1 else prefix, role, ustyp))
+
     add("SALES", "sales", 20)
     add("CREDIT", "credit", 4)
     add("WHSE", "warehouse", 8)

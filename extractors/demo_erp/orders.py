@@ -17,8 +17,7 @@ from .masters import ORDER_TYPES, PLANTS, Masters
 MONTH_FACTOR = np.array([0.9, 0.95, 1.05, 1.0, 1.0, 1.0, 0.95, 0.8, 1.05, 1.1, 1.15, 1.05])
 WEEKDAY_FACTOR = np.array([1.2, 1.2, 1.2, 1.2, 1.1, 0.07, 0.03])
 WEEKDAY_FACTOR = WEEKDAY_FACTOR / WEEKDAY_FACTOR.mean()  # averages 1.0 over a week
-EXTRA_ITEMS_MEAN = {"make_to_stock": 2.0, "make_to_order": 2.0, "service": 0.5,
-                    "subscription": 0.0}
+EXTRA_ITEMS_MEAN = {"make_to_stock": 2.0, "make_to_order": 2.0, "service": 0.5, "subscription": 0.0}
 
 
 def mean_items_per_order(config: DemoConfig) -> float:
@@ -33,8 +32,9 @@ def orders_per_day(config: DemoConfig) -> float:
 BLOCK_DAYS = 28
 
 
-def draw_block(config: DemoConfig, masters: Masters, seed: int, block: int, first_seq: int,
-               base_rate: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def draw_block(
+    config: DemoConfig, masters: Masters, seed: int, block: int, first_seq: int, base_rate: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Orders (one row each) and items entered in the 28-day block number `block`.
 
     The whole block is drawn even past the as-of time; the snapshot hides what is later.
@@ -52,8 +52,9 @@ def draw_block(config: DemoConfig, masters: Masters, seed: int, block: int, firs
         return pd.DataFrame(), pd.DataFrame()
     order_day = np.repeat(days, per_day)
     shares = config.raw["shares"]
-    fulfilment = rng.choice(list(FULFILMENT_MODELS), n,
-                            p=[shares["fulfilment"][m] for m in FULFILMENT_MODELS])
+    fulfilment = rng.choice(
+        list(FULFILMENT_MODELS), n, p=[shares["fulfilment"][m] for m in FULFILMENT_MODELS]
+    )
     customers = masters.customers
     cust_idx = rng.integers(0, len(customers), n)
     # Entry times in office hours, a little denser in the morning.
@@ -62,15 +63,16 @@ def draw_block(config: DemoConfig, masters: Masters, seed: int, block: int, firs
     is_crm = rng.random(n) < shares["crm_channel"]
     is_edi = ~is_crm & (rng.random(n) < shares["edi_orders"])
     sales_users = masters.users_of("sales")
-    creator = np.where(is_crm, "CRM_RFC", np.where(is_edi, "IDOC_EDI",
-                                                   rng.choice(sales_users, n)))
+    creator = np.where(is_crm, "CRM_RFC", np.where(is_edi, "IDOC_EDI", rng.choice(sales_users, n)))
     vkorg = customers["vkorg"].to_numpy()[cust_idx]
     advance = (fulfilment != "subscription") & (rng.random(n) < shares["payment_in_advance"])
     foreign = (vkorg == "1000") & (rng.random(n) < shares["foreign_currency"])
     # Customers ask for delivery 7-21 days out; services 5-30; subscriptions start 1-14.
-    lead = np.where(fulfilment == "service", rng.integers(5, 31, n),
-                    np.where(fulfilment == "subscription", rng.integers(1, 15, n),
-                             rng.integers(7, 22, n)))
+    lead = np.where(
+        fulfilment == "service",
+        rng.integers(5, 31, n),
+        np.where(fulfilment == "subscription", rng.integers(1, 15, n), rng.integers(7, 22, n)),
+    )
     orders = pd.DataFrame(
         {
             "order_seq": np.arange(first_seq, first_seq + n, dtype=np.int64),
@@ -106,8 +108,9 @@ def _draw_items(rng, orders: pd.DataFrame, masters: Masters, config: DemoConfig)
     m = len(order_pos)
     f_item = fulfilment[order_pos]
     mats = masters.materials
-    kind = np.where(f_item == "service", "service",
-                    np.where(f_item == "subscription", "subscription", "goods"))
+    kind = np.where(
+        f_item == "service", "service", np.where(f_item == "subscription", "subscription", "goods")
+    )
     mat_idx = np.empty(m, dtype=np.int64)
     for k in ("goods", "service", "subscription"):
         pool = np.flatnonzero(mats["kind"].to_numpy() == k)
@@ -120,8 +123,11 @@ def _draw_items(rng, orders: pd.DataFrame, masters: Masters, config: DemoConfig)
     for v, plants in PLANTS.items():
         sel = vkorg == v
         plant[sel] = rng.choice(plants, sel.sum())
-    qty = np.where(kind == "goods", rng.integers(1, 50, m),
-                   np.where(kind == "service", rng.integers(2, 40, m), 1)).astype(float)
+    qty = np.where(
+        kind == "goods",
+        rng.integers(1, 50, m),
+        np.where(kind == "service", rng.integers(2, 40, m), 1),
+    ).astype(float)
     price = np.round(mats["price"].to_numpy()[mat_idx] * rng.uniform(0.9, 1.1, m), 2)
     return pd.DataFrame(
         {
@@ -136,4 +142,3 @@ def _draw_items(rng, orders: pd.DataFrame, masters: Masters, config: DemoConfig)
             "fulfilment": f_item,
         }
     )
-

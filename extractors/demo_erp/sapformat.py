@@ -32,8 +32,9 @@ def tims(t) -> np.ndarray:
     out = np.full(t.shape, NO_TIME, dtype=object)
     if ok.any():
         s = (t[ok] - np.floor(t[ok] / DAY) * DAY).astype(np.int64)
-        out[ok] = np.char.zfill(((s // 3600) * 10000 + (s % 3600) // 60 * 100 + s % 60)
-                                .astype(str), 6)
+        out[ok] = np.char.zfill(
+            ((s // 3600) * 10000 + (s % 3600) // 60 * 100 + s % 60).astype(str), 6
+        )
     return out
 
 

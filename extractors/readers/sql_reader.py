@@ -7,6 +7,8 @@ batch whatever the table's size.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,6 +31,9 @@ class SqlReader:
         self.schema = schema
         self.batch_size = batch_size
         self.description = f"SQL source {mask_url(self.url)}"
+        if _missing_sqlite_file(self.url):
+            # SQLite would quietly create an empty database instead of failing.
+            raise SourceError(f"{self.description}: the database file does not exist")
         self.engine = create_source_engine(self.url)
         self._tables: dict[str, str] | None = None
 
@@ -89,6 +94,13 @@ class SqlReader:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _missing_sqlite_file(url: sa.URL) -> bool:
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return False
+    return not Path(database).exists()
 
 
 def _select(table_name: str, schema: str | None, names: dict[str, str], row_filter):

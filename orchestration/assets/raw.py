@@ -13,7 +13,7 @@ from extractors.extract import run_extraction
 from extractors.load.table_load import TableLoad
 from orchestration.resources import ExtractionResource
 
-# DuckDB types for the column schema shown in Dagster's UI.
+# The load metadata every raw table has, for the column schema shown in Dagster's UI.
 _METADATA_COLUMNS = [
     dg.TableColumn("_first_loaded_batch", "BIGINT", "batch that inserted the row"),
     dg.TableColumn("_last_changed_batch", "BIGINT", "batch that last changed the row"),

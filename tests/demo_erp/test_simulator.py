@@ -21,8 +21,11 @@ def read(folder, table: str) -> pd.DataFrame:
 
 
 def digest(folder) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="session")
@@ -64,18 +67,27 @@ def test_document_flow_is_consistent(demo_10k):
     items = set(zip(vbap["VBELN"], vbap["POSNR"], strict=True))
     assert set(zip(lips["VGBEL"], lips["VGPOS"], strict=True)) <= items
     to_delivery = vbfa[vbfa["VBTYP_N"] == "J"]
-    assert set(zip(to_delivery["VBELV"], to_delivery["POSNV"], to_delivery["VBELN"],
-                   to_delivery["POSNN"], strict=True)) == set(
-        zip(lips["VGBEL"], lips["VGPOS"], lips["VBELN"], lips["POSNR"], strict=True))
+    assert set(
+        zip(
+            to_delivery["VBELV"],
+            to_delivery["POSNV"],
+            to_delivery["VBELN"],
+            to_delivery["POSNN"],
+            strict=True,
+        )
+    ) == set(zip(lips["VGBEL"], lips["VGPOS"], lips["VBELN"], lips["POSNR"], strict=True))
     billed_deliveries = vbrp[vbrp["VGBEL"] != vbrp["AUBEL"]]
     deliveries = set(zip(lips["VBELN"], lips["POSNR"], strict=True))
     assert set(zip(billed_deliveries["VGBEL"], billed_deliveries["VGPOS"], strict=True)) <= (
-        deliveries | items)
+        deliveries | items
+    )
     flow = vbfa[vbfa["VBTYP_N"].isin(["M", "N", "O"])]
     assert set(zip(vbrp["VBELN"], vbrp["POSNR"], strict=True)) == set(
-        zip(flow["VBELN"], flow["POSNN"], strict=True))
+        zip(flow["VBELN"], flow["POSNN"], strict=True)
+    )
     assert set(zip(vbrp["AUBEL"], vbrp["AUPOS"], strict=True)) <= items | set(
-        zip(read(demo_10k, "VBAP")["VBELN"], read(demo_10k, "VBAP")["POSNR"], strict=True))
+        zip(read(demo_10k, "VBAP")["VBELN"], read(demo_10k, "VBAP")["POSNR"], strict=True)
+    )
 
 
 def test_cleared_items_are_in_bsad_and_none_in_bsid(demo_10k):
@@ -83,26 +95,34 @@ def test_cleared_items_are_in_bsad_and_none_in_bsid(demo_10k):
     customer = bseg[bseg["KOART"] == "D"]
     cleared = customer[customer["AUGDT"] != "00000000"]
     key = ["BUKRS", "BELNR", "GJAHR", "BUZEI"]
-    assert (bsid["AUGDT"] == "00000000").all() and (bsid["AUGBL"] == "").all()
+    assert (bsid["AUGDT"] == "00000000").all()
+    assert (bsid["AUGBL"] == "").all()
     assert (bsad["AUGDT"] != "00000000").all()
-    assert len(bsad) == len(cleared) and len(bsid) == len(customer) - len(cleared)
+    assert len(bsad) == len(cleared)
+    assert len(bsid) == len(customer) - len(cleared)
     assert set(map(tuple, bsad[key].to_numpy())) == set(map(tuple, cleared[key].to_numpy()))
     assert not set(map(tuple, bsid[key].to_numpy())) & set(map(tuple, bsad[key].to_numpy()))
 
 
 # table -> key columns, in TABKEY order
 CHANGED_TABLES = {
-    "VBAK": ["MANDT", "VBELN"], "VBAP": ["MANDT", "VBELN", "POSNR"],
-    "VBKD": ["MANDT", "VBELN", "POSNR"], "VBEP": ["MANDT", "VBELN", "POSNR", "ETENR"],
-    "LIKP": ["MANDT", "VBELN"], "LIPS": ["MANDT", "VBELN", "POSNR"],
-    "VBUK": ["MANDT", "VBELN"], "BSEG": ["MANDT", "BUKRS", "BELNR", "GJAHR", "BUZEI"],
+    "VBAK": ["MANDT", "VBELN"],
+    "VBAP": ["MANDT", "VBELN", "POSNR"],
+    "VBKD": ["MANDT", "VBELN", "POSNR"],
+    "VBEP": ["MANDT", "VBELN", "POSNR", "ETENR"],
+    "LIKP": ["MANDT", "VBELN"],
+    "LIPS": ["MANDT", "VBELN", "POSNR"],
+    "VBUK": ["MANDT", "VBELN"],
+    "BSEG": ["MANDT", "BUKRS", "BELNR", "GJAHR", "BUZEI"],
 }
 
 
 def test_change_documents_replay_to_the_final_values(demo_10k):
     cdhdr, cdpos = read(demo_10k, "CDHDR"), read(demo_10k, "CDPOS")
-    pos = cdpos.drop(columns="UDATE").merge(cdhdr[["OBJECTCLAS", "OBJECTID", "CHANGENR", "UDATE", "UTIME"]],
-                      on=["OBJECTCLAS", "OBJECTID", "CHANGENR"])
+    pos = cdpos.drop(columns="UDATE").merge(
+        cdhdr[["OBJECTCLAS", "OBJECTID", "CHANGENR", "UDATE", "UTIME"]],
+        on=["OBJECTCLAS", "OBJECTID", "CHANGENR"],
+    )
     updates = pos[pos["CHNGIND"] == "U"].sort_values(["UDATE", "UTIME", "CHANGENR"])
     last = updates.drop_duplicates(["TABNAME", "TABKEY", "FNAME"], keep="last")
     assert set(last["TABNAME"]) <= set(CHANGED_TABLES)
@@ -128,7 +148,8 @@ def test_change_documents_replay_to_the_final_values(demo_10k):
     inserted = pos[(pos["TABNAME"] == "VBEP") & (pos["CHNGIND"] == "I")]["TABKEY"]
     deleted = pos[(pos["TABNAME"] == "VBEP") & (pos["CHNGIND"] == "D")]["TABKEY"]
     assert len(inserted) > 0
-    assert set(inserted) <= vbep_keys and not set(deleted) & vbep_keys
+    assert set(inserted) <= vbep_keys
+    assert not set(deleted) & vbep_keys
 
 
 def _within(observed: float, expected: float, n: int, sigmas: float = 4.0) -> bool:
@@ -144,8 +165,11 @@ def test_business_models_and_deviation_rates_match_the_settings(demo_10k):
     for model, share in config.raw["shares"]["fulfilment"].items():
         assert _within((orders["fulfilment_model"] == model).mean(), share, n), model
     not_sub = orders[orders["fulfilment_model"] != "subscription"]
-    assert _within((not_sub["payment_timing"] == "in_advance").mean(),
-                   config.share("payment_in_advance"), len(not_sub))
+    assert _within(
+        (not_sub["payment_timing"] == "in_advance").mean(),
+        config.share("payment_in_advance"),
+        len(not_sub),
+    )
     assert _within((orders["channel"] == "crm").mean(), config.share("crm_channel"), n)
 
     cdpos = read(demo_10k, "CDPOS")
@@ -155,8 +179,9 @@ def test_business_models_and_deviation_rates_match_the_settings(demo_10k):
     goods = orders[orders["fulfilment_model"].isin(["make_to_stock", "make_to_order"])]
     lifsk = cdpos[(cdpos["FNAME"] == "LIFSK") & (cdpos["VALUE_NEW"] == "01")]
     blocked = set(lifsk["TABKEY"].str[3:])
-    assert _within(goods["sales_order"].isin(blocked).mean(), config.rate("delivery_block"),
-                   len(goods), 5)
+    assert _within(
+        goods["sales_order"].isin(blocked).mean(), config.rate("delivery_block"), len(goods), 5
+    )
     lips = read(demo_10k, "LIPS")
     deliveries = lips.groupby("VGBEL")["VBELN"].nunique()
     split = (deliveries > 1).sum() / deliveries.size
@@ -169,15 +194,23 @@ def test_business_models_and_deviation_rates_match_the_settings(demo_10k):
     assert 0.2 <= 1 - paid["is_paid_on_time"].mean() <= 0.5
 
     deviations = pd.read_parquet(demo_10k / "ground_truth" / "deviations.parquet")
-    rule_orders = deviations[deviations["kind"] == "rule"].drop_duplicates(
-        ["sales_order", "code"])
+    rule_orders = deviations[deviations["kind"] == "rule"].drop_duplicates(["sales_order", "code"])
     per_rule = rule_orders.groupby("code").size()
     assert set(per_rule.index) == {
-        "invoice_before_goods_issue", "payment_before_invoice", "unresolved_block",
-        "goods_issue_while_blocked", "price_change_after_invoice", "duplicate_invoice",
-        "credit_release_by_creator"}
-    assert _within(per_rule["invoice_before_goods_issue"] / len(goods),
-                   config.rate("invoice_before_goods_issue"), len(goods), 5)
+        "invoice_before_goods_issue",
+        "payment_before_invoice",
+        "unresolved_block",
+        "goods_issue_while_blocked",
+        "price_change_after_invoice",
+        "duplicate_invoice",
+        "credit_release_by_creator",
+    }
+    assert _within(
+        per_rule["invoice_before_goods_issue"] / len(goods),
+        config.rate("invoice_before_goods_issue"),
+        len(goods),
+        5,
+    )
     flow = deviations[deviations["kind"].isin(["skipped", "extra", "out_of_order"])]
     assert 0.005 <= flow["case_id"].nunique() / len(cases) <= 0.06
 
@@ -194,9 +227,11 @@ def test_ground_truth_is_consistent_with_itself(demo_10k):
     assert set(cases.loc[~cases["followed_reference_model"], "case_id"]) == flow
     assert (events.groupby("case_id")["activity"].first() != "").all()
     created = events[events["activity"] == "Create Sales Order Item"]
-    assert created["case_id"].is_unique and len(created) == len(cases)
+    assert created["case_id"].is_unique
+    assert len(created) == len(cases)
     planted = json.loads((truth / "planted_causes.json").read_text())
-    assert len(planted["late_paying_customers"]) == 3 and planted["bottleneck_weeks"]
+    assert len(planted["late_paying_customers"]) == 3
+    assert planted["bottleneck_weeks"]
     manifest = json.loads((demo_10k / "demo_erp.json").read_text())
     assert events["event_at"].max() <= pd.Timestamp(manifest["as_of"], tz="Europe/Berlin")
 
@@ -205,7 +240,8 @@ def test_s4_flavour_keeps_statuses_on_the_documents(tmp_path):
     generate(tmp_path, items=800, seed=2, flavour="s4", formats=("sqlite",))
     with sqlite3.connect(tmp_path / "sap.sqlite") as con:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert "VBUK" not in names and "VBUP" not in names
+        assert "VBUK" not in names
+        assert "VBUP" not in names
         vbak_cols = {r[1] for r in con.execute('PRAGMA table_info("VBAK")')}
         assert {"GBSTK", "CMGST", "LFSTK", "FKSTK"} <= vbak_cols
         statuses = {r[0] for r in con.execute('SELECT DISTINCT LFSTK FROM "VBAK"')}

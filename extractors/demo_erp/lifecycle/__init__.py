@@ -65,14 +65,19 @@ def simulate(ctx: Ctx) -> Timeline:
     _return_events(ctx)
     record_rule_deviations(ctx, head, line, delivery_items)
     return Timeline(
-        orders=ctx.orders, items=ctx.items, delivery_items=delivery_items,
-        confirmations=confirmations, billing=head, billing_items=line,
+        orders=ctx.orders,
+        items=ctx.items,
+        delivery_items=delivery_items,
+        confirmations=confirmations,
+        billing=head,
+        billing_items=line,
         billing_plan=ctx.billing_plan,
         changes=pd.concat(ctx.changes, ignore_index=True),
         cdpos=pd.concat(ctx.cdpos, ignore_index=True),
         dunning=dunning,
         events=pd.concat(ctx.events, ignore_index=True),
-        deviations=pd.concat(ctx.deviations, ignore_index=True) if ctx.deviations
+        deviations=pd.concat(ctx.deviations, ignore_index=True)
+        if ctx.deviations
         else pd.DataFrame(columns=["item", "code", "kind", "activity", "visible_at"]),
     )
 
@@ -102,8 +107,15 @@ def _billing_events(ctx: Ctx, head: pd.DataFrame, line: pd.DataFrame, dunning) -
         at = np.asarray(at, dtype=float)
         if mask is not None:
             at = np.where(mask, at, np.nan)
-        ctx.event(activity, at, user, item=items, invoice=b.to_numpy(), accounting=accounting,
-                  visible=visible)
+        ctx.event(
+            activity,
+            at,
+            user,
+            item=items,
+            invoice=b.to_numpy(),
+            accounting=accounting,
+            visible=visible,
+        )
 
     created, user = b.map(h["created_at"]).to_numpy(), b.map(h["user"]).to_numpy()
     belnr = b.map(h["belnr"]).to_numpy()
@@ -111,31 +123,68 @@ def _billing_events(ctx: Ctx, head: pd.DataFrame, line: pd.DataFrame, dunning) -
     ev("Create Down Payment Request", created, user, fkart == "FAZ")
     ev("Create Credit Memo", created, user, fkart == "G2")
     ev("Cancel Invoice", created, user, fkart == "S1")
-    ev("Release Invoice to Accounting", b.map(h["released_at"]).to_numpy(),
-       b.map(h["release_user"]).to_numpy(), fkart == "F2", belnr)
-    ev("Receive Payment", b.map(h["receive_payment_at"]).to_numpy(),
-       b.map(h["pay_user"]).to_numpy(), None, b.map(h["pay_belnr"]).to_numpy(),
-       b.map(h["clear_entry_at"]).to_numpy())
+    ev(
+        "Release Invoice to Accounting",
+        b.map(h["released_at"]).to_numpy(),
+        b.map(h["release_user"]).to_numpy(),
+        fkart == "F2",
+        belnr,
+    )
+    ev(
+        "Receive Payment",
+        b.map(h["receive_payment_at"]).to_numpy(),
+        b.map(h["pay_user"]).to_numpy(),
+        None,
+        b.map(h["pay_belnr"]).to_numpy(),
+        b.map(h["clear_entry_at"]).to_numpy(),
+    )
     dp_at = ctx.o("dp_received_at")[ctx.item_order()[items]]
     ev("Receive Down Payment", dp_at, "BANK_IF", fkart == "FAZ")
     # Baseline-date changes are change documents of the accounting line item.
     base = h[~np.isnan(h["baseline_changed_at"].to_numpy())]
     base_lines = lines[lines["billing_no"].isin(base.index)]
     bl = base_lines["billing_no"]
-    objectid = (ctx.config.client + bl.map(h["bukrs"]) + bl.map(h["belnr"])
-                + bl.map(h["gjahr"])).to_numpy()
+    objectid = (
+        ctx.config.client + bl.map(h["bukrs"]) + bl.map(h["belnr"]) + bl.map(h["gjahr"])
+    ).to_numpy()
     tabkey = (objectid + "001").astype(object)
-    ctx.change("Change Baseline Date", bl.map(h["baseline_changed_at"]).to_numpy().astype(float),
-               ctx.pick("receivables", len(bl)), ctx.item_order()[base_lines["item"].to_numpy()],
-               base_lines["item"].to_numpy(), "BELEG", objectid, "FB02",
-               [("BSEG", tabkey, "ZFBDT", "U", dats(bl.map(h["baseline_day"]).to_numpy()),
-                 dats(bl.map(h["baseline_new_day"]).to_numpy()))], group=bl.to_numpy())
+    ctx.change(
+        "Change Baseline Date",
+        bl.map(h["baseline_changed_at"]).to_numpy().astype(float),
+        ctx.pick("receivables", len(bl)),
+        ctx.item_order()[base_lines["item"].to_numpy()],
+        base_lines["item"].to_numpy(),
+        "BELEG",
+        objectid,
+        "FB02",
+        [
+            (
+                "BSEG",
+                tabkey,
+                "ZFBDT",
+                "U",
+                dats(bl.map(h["baseline_day"]).to_numpy()),
+                dats(bl.map(h["baseline_new_day"]).to_numpy()),
+            )
+        ],
+        group=bl.to_numpy(),
+    )
     d = dunning.merge(lines, on="billing_no")
-    ctx.event("Send Dunning Notice", d["run_day"].to_numpy() * 86400.0, "BATCH_FI",
-              item=d["item"].to_numpy(), invoice=d["billing_no"].to_numpy())
+    ctx.event(
+        "Send Dunning Notice",
+        d["run_day"].to_numpy() * 86400.0,
+        "BATCH_FI",
+        item=d["item"].to_numpy(),
+        invoice=d["billing_no"].to_numpy(),
+    )
     due = payments.due_date_passed(head).merge(lines, on="billing_no")
-    ctx.event("Payment Due Date Passed", due["at"].to_numpy(), "",
-              item=due["item"].to_numpy(), invoice=due["billing_no"].to_numpy())
+    ctx.event(
+        "Payment Due Date Passed",
+        due["at"].to_numpy(),
+        "",
+        item=due["item"].to_numpy(),
+        invoice=due["billing_no"].to_numpy(),
+    )
 
 
 def _return_events(ctx: Ctx) -> None:

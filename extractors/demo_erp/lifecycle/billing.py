@@ -42,13 +42,17 @@ def invoice_time(ctx: Ctx, order_pos: np.ndarray, ready: np.ndarray) -> tuple:
     bb_set = ctx.o("bb_set")[order_pos]
     ready = np.where(np.isnan(bb_set), ready, np.maximum(ready, ctx.o("bb_rem")[order_pos]))
     batch = ctx.rand(k) < 0.7
-    created = np.where(batch, next_batch_run(ctx.rng, ready, 22.0),
-                       in_work_hours(ctx.rng, ready + lognormal_days(ctx.rng, k, 0.4, 0.5)))
+    created = np.where(
+        batch,
+        next_batch_run(ctx.rng, ready, 22.0),
+        in_work_hours(ctx.rng, ready + lognormal_days(ctx.rng, k, 0.4, 0.5)),
+    )
     user = np.where(batch, "BATCH_SD", ctx.pick("billing", k))
     planted = ctx.config.planted
     week = np.floor((np.floor(ready / DAY) - 4) / 7)
     behind = np.isin(week, list(bottleneck_weeks(ctx.config))) & (
-        ctx.o("vkorg")[order_pos] == str(planted["bottleneck_sales_org"]))
+        ctx.o("vkorg")[order_pos] == str(planted["bottleneck_sales_org"])
+    )
     extra = ctx.rng.exponential(float(planted["bottleneck_extra_days"]), k) * DAY
     created = np.where(behind, in_work_hours(ctx.rng, ready + DAY + extra), created)
     user = np.where(behind, ctx.pick("billing", k), user)
@@ -71,14 +75,22 @@ def invoices(ctx: Ctx, delivery_items: pd.DataFrame, confirmations: pd.DataFrame
     return head, line
 
 
-def _head(ctx, order_pos, slot, fkart, created, user, ref="", round_no=0, period=-1,
-          behind=False):
-    return pd.DataFrame({
-        "order_pos": order_pos, "slot": slot, "fkart": fkart, "created_at": created,
-        "user": user, "ref_doc": ref, "round": round_no, "period": period,
-        "billing_no": billing_number(ctx.o("order_seq")[order_pos], slot),
-        "behind_schedule": behind, "cancels": "",
-    })
+def _head(ctx, order_pos, slot, fkart, created, user, ref="", round_no=0, period=-1, behind=False):
+    return pd.DataFrame(
+        {
+            "order_pos": order_pos,
+            "slot": slot,
+            "fkart": fkart,
+            "created_at": created,
+            "user": user,
+            "ref_doc": ref,
+            "round": round_no,
+            "period": period,
+            "billing_no": billing_number(ctx.o("order_seq")[order_pos], slot),
+            "behind_schedule": behind,
+            "cancels": "",
+        }
+    )
 
 
 def _goods_invoices(ctx, di: pd.DataFrame, heads, lines) -> None:
@@ -92,13 +104,29 @@ def _goods_invoices(ctx, di: pd.DataFrame, heads, lines) -> None:
         ready = np.where(early, cd + ctx.rng.uniform(2, 20, len(cd)) * HOUR, ready)
         created, user, behind = invoice_time(ctx, order_pos, ready)
         created = np.where(early, in_work_hours(ctx.rng, ready), created)
-        head = _head(ctx, order_pos, SLOT_ROUND[round_no], "F2", created, user,
-                     first["delivery_no"].to_numpy(), round_no, behind=behind)
+        head = _head(
+            ctx,
+            order_pos,
+            SLOT_ROUND[round_no],
+            "F2",
+            created,
+            user,
+            first["delivery_no"].to_numpy(),
+            round_no,
+            behind=behind,
+        )
         heads.append(head)
         number = dict(zip(order_pos, head["billing_no"], strict=True))
-        lines.append(pd.DataFrame({
-            "billing_no": d["order_pos"].map(number).to_numpy(), "item": d["item"].to_numpy(),
-            "qty": d["qty"].to_numpy(), "ref_doc": d["delivery_no"].to_numpy()}))
+        lines.append(
+            pd.DataFrame(
+                {
+                    "billing_no": d["order_pos"].map(number).to_numpy(),
+                    "item": d["item"].to_numpy(),
+                    "qty": d["qty"].to_numpy(),
+                    "ref_doc": d["delivery_no"].to_numpy(),
+                }
+            )
+        )
 
 
 def _service_invoices(ctx, conf: pd.DataFrame, heads, lines) -> None:
@@ -114,8 +142,9 @@ def _service_invoices(ctx, conf: pd.DataFrame, heads, lines) -> None:
             order_pos = np.concatenate([order_pos, extra])
             ready = np.concatenate([ready, ctx.o("conf_at_1")[extra]])
         created, user, behind = invoice_time(ctx, order_pos, ready)
-        head = _head(ctx, order_pos, SLOT_ROUND[round_no], "F2", created, user, "",
-                     round_no, behind=behind)
+        head = _head(
+            ctx, order_pos, SLOT_ROUND[round_no], "F2", created, user, "", round_no, behind=behind
+        )
         heads.append(head)
         number = dict(zip(order_pos, head["billing_no"], strict=True))
         items = c["item"].to_numpy()
@@ -125,9 +154,16 @@ def _service_invoices(ctx, conf: pd.DataFrame, heads, lines) -> None:
             items = np.concatenate([items, skipped_items])
             qty = np.concatenate([qty, ctx.i("qty")[skipped_items]])
         order_of = ctx.item_order()[items]
-        lines.append(pd.DataFrame({
-            "billing_no": pd.Series(order_of).map(number).to_numpy(), "item": items,
-            "qty": qty, "ref_doc": ""}))
+        lines.append(
+            pd.DataFrame(
+                {
+                    "billing_no": pd.Series(order_of).map(number).to_numpy(),
+                    "item": items,
+                    "qty": qty,
+                    "ref_doc": "",
+                }
+            )
+        )
 
 
 def billing_plan(ctx: Ctx) -> pd.DataFrame:
@@ -141,8 +177,9 @@ def billing_plan(ctx: Ctx) -> pd.DataFrame:
     day_in_month = (start - start_month.astype("datetime64[D]")).astype(int)
     day_in_month = np.minimum(day_in_month, 27)
     dates = (start_month + period).astype("datetime64[D]") + day_in_month
-    return pd.DataFrame({"order_pos": order_pos, "period": period,
-                         "bill_day": dates.astype(np.int64).astype(float)})
+    return pd.DataFrame(
+        {"order_pos": order_pos, "period": period, "bill_day": dates.astype(np.int64).astype(float)}
+    )
 
 
 def _subscription_invoices(ctx, heads, lines) -> None:
@@ -151,12 +188,30 @@ def _subscription_invoices(ctx, heads, lines) -> None:
     due = plan["bill_day"].to_numpy() * DAY
     ready = np.maximum(due, ctx.o("ready_at")[order_pos])
     created, user, behind = invoice_time(ctx, order_pos, ready)
-    head = _head(ctx, order_pos, SLOT_PERIOD + plan["period"].to_numpy(), "F2", created,
-                 user, "", 0, plan["period"].to_numpy(), behind)
+    head = _head(
+        ctx,
+        order_pos,
+        SLOT_PERIOD + plan["period"].to_numpy(),
+        "F2",
+        created,
+        user,
+        "",
+        0,
+        plan["period"].to_numpy(),
+        behind,
+    )
     heads.append(head)
     first_item = _first_item(ctx)[order_pos]
-    lines.append(pd.DataFrame({"billing_no": head["billing_no"].to_numpy(), "item": first_item,
-                               "qty": ctx.i("qty")[first_item], "ref_doc": ""}))
+    lines.append(
+        pd.DataFrame(
+            {
+                "billing_no": head["billing_no"].to_numpy(),
+                "item": first_item,
+                "qty": ctx.i("qty")[first_item],
+                "ref_doc": "",
+            }
+        )
+    )
 
 
 def _first_item(ctx) -> np.ndarray:
@@ -172,17 +227,21 @@ def _duplicates(ctx, head, line):
     first = head["slot"].isin([SLOT_ROUND[1], SLOT_PERIOD]).to_numpy() & inj
     dup = head[first].copy()
     dup["duplicates"] = dup["billing_no"].to_numpy()
-    dup["created_at"] = in_work_hours(ctx.rng, dup["created_at"].to_numpy()
-                                      + lognormal_days(ctx.rng, len(dup), 2.0, 0.4))
+    dup["created_at"] = in_work_hours(
+        ctx.rng, dup["created_at"].to_numpy() + lognormal_days(ctx.rng, len(dup), 2.0, 0.4)
+    )
     dup["user"] = ctx.pick("billing", len(dup))
     dup["slot"] = np.where(dup["slot"] == SLOT_PERIOD, SLOT_PERIOD_DUPLICATE, SLOT_DUPLICATE)
-    dup["billing_no"] = billing_number(ctx.o("order_seq")[dup["order_pos"].to_numpy()],
-                                       dup["slot"].to_numpy())
+    dup["billing_no"] = billing_number(
+        ctx.o("order_seq")[dup["order_pos"].to_numpy()], dup["slot"].to_numpy()
+    )
     renamed = dict(zip(head.loc[first, "billing_no"], dup["billing_no"], strict=True))
     dup_lines = line[line["billing_no"].isin(renamed)].copy()
     dup_lines["billing_no"] = dup_lines["billing_no"].map(renamed)
-    return (pd.concat([head, dup], ignore_index=True),
-            pd.concat([line, dup_lines], ignore_index=True))
+    return (
+        pd.concat([head, dup], ignore_index=True),
+        pd.concat([line, dup_lines], ignore_index=True),
+    )
 
 
 def _release(ctx, head):
@@ -191,8 +250,11 @@ def _release(ctx, head):
     free = ctx.o("injection")[head["order_pos"].to_numpy()] == ""
     blocked = ctx.rand(k) < ctx.config.rate("posting_block")
     never = free & (ctx.rand(k) < ctx.config.rate("never_released"))
-    released = np.where(blocked, in_work_hours(ctx.rng, created + lognormal_days(
-        ctx.rng, k, 1.5, 0.5)), seconds_later(ctx.rng, created, 2, 40))
+    released = np.where(
+        blocked,
+        in_work_hours(ctx.rng, created + lognormal_days(ctx.rng, k, 1.5, 0.5)),
+        seconds_later(ctx.rng, created, 2, 40),
+    )
     released[never] = np.nan
     head["released_at"] = released
     head["release_user"] = np.where(blocked, ctx.pick("billing", k), head["user"])
@@ -204,12 +266,16 @@ def _cancellations(ctx, head, line):
     """Some invoices are cancelled (S1) and billed again (a new F2)."""
     order_pos = head["order_pos"].to_numpy()
     free = (ctx.o("injection")[order_pos] == "") & (head["slot"] == SLOT_ROUND[1]).to_numpy()
-    cancel = free & ~np.isnan(head["released_at"].to_numpy()) & (
-        ctx.rand(len(head)) < ctx.config.rate("invoice_cancellation"))
+    cancel = (
+        free
+        & ~np.isnan(head["released_at"].to_numpy())
+        & (ctx.rand(len(head)) < ctx.config.rate("invoice_cancellation"))
+    )
     orig = head[cancel]
     k = len(orig)
-    cancel_at = in_work_hours(ctx.rng, orig["released_at"].to_numpy()
-                              + lognormal_days(ctx.rng, k, 2.0, 0.5))
+    cancel_at = in_work_hours(
+        ctx.rng, orig["released_at"].to_numpy() + lognormal_days(ctx.rng, k, 2.0, 0.5)
+    )
     seq = ctx.o("order_seq")[orig["order_pos"].to_numpy()]
     s1 = orig.copy()
     s1["fkart"] = "S1"
@@ -239,8 +305,10 @@ def _cancellations(ctx, head, line):
         lines = line[line["billing_no"].isin(mapping)].copy()
         lines["billing_no"] = lines["billing_no"].map(mapping)
         new_lines.append(lines)
-    return (pd.concat([head, s1, again], ignore_index=True),
-            pd.concat([line, *new_lines], ignore_index=True))
+    return (
+        pd.concat([head, s1, again], ignore_index=True),
+        pd.concat([line, *new_lines], ignore_index=True),
+    )
 
 
 def credit_memos_and_returns(ctx: Ctx, delivery_items: pd.DataFrame, confirmations):
@@ -251,15 +319,22 @@ def credit_memos_and_returns(ctx: Ctx, delivery_items: pd.DataFrame, confirmatio
     first_done = np.where(np.isnan(gi1), ctx.o("conf_at_1"), gi1)
     first_item = _first_delivered_item(ctx, delivery_items, confirmations)
     has_item = first_item >= 0
-    memo = free & has_item & ~np.isnan(first_done) & (
-        ctx.rand(n) < ctx.config.rate("credit_memo"))
+    memo = free & has_item & ~np.isnan(first_done) & (ctx.rand(n) < ctx.config.rate("credit_memo"))
     goods = np.isin(ctx.o("fulfilment"), ("make_to_stock", "make_to_order"))
-    ret = free & has_item & goods & ~np.isnan(gi1) & ~memo & (
-        ctx.rand(n) < ctx.config.rate("return_order"))
-    memo_at = np.where(memo, in_work_hours(ctx.rng, first_done + lognormal_days(
-        ctx.rng, n, 10.0, 0.5)), np.nan)
-    return_at = np.where(ret, in_work_hours(ctx.rng, gi1 + lognormal_days(
-        ctx.rng, n, 12.0, 0.5)), np.nan)
+    ret = (
+        free
+        & has_item
+        & goods
+        & ~np.isnan(gi1)
+        & ~memo
+        & (ctx.rand(n) < ctx.config.rate("return_order"))
+    )
+    memo_at = np.where(
+        memo, in_work_hours(ctx.rng, first_done + lognormal_days(ctx.rng, n, 10.0, 0.5)), np.nan
+    )
+    return_at = np.where(
+        ret, in_work_hours(ctx.rng, gi1 + lognormal_days(ctx.rng, n, 12.0, 0.5)), np.nan
+    )
     return_credit_at = in_work_hours(ctx.rng, return_at + lognormal_days(ctx.rng, n, 6.0, 0.5))
     ctx.orders["return_at"] = return_at
     ctx.orders["return_user"] = ctx.pick("sales", n)
@@ -276,8 +351,16 @@ def credit_memos_and_returns(ctx: Ctx, delivery_items: pd.DataFrame, confirmatio
         heads.append(head)
         item = first_item[pos]
         qty = np.where(slot == SLOT_RETURN_CREDIT, 1.0, ctx.i("qty")[item])
-        lines.append(pd.DataFrame({"billing_no": head["billing_no"].to_numpy(), "item": item,
-                                   "qty": qty, "ref_doc": ""}))
+        lines.append(
+            pd.DataFrame(
+                {
+                    "billing_no": head["billing_no"].to_numpy(),
+                    "item": item,
+                    "qty": qty,
+                    "ref_doc": "",
+                }
+            )
+        )
     return pd.concat(heads, ignore_index=True), pd.concat(lines, ignore_index=True)
 
 
@@ -301,6 +384,12 @@ def down_payment_requests(ctx: Ctx):
     head["cancelled_by"] = ""
     items = np.flatnonzero(np.isin(ctx.item_order(), pos))
     number = dict(zip(pos, head["billing_no"], strict=True))
-    line = pd.DataFrame({"billing_no": pd.Series(ctx.item_order()[items]).map(number).to_numpy(),
-                         "item": items, "qty": ctx.i("qty")[items], "ref_doc": ""})
+    line = pd.DataFrame(
+        {
+            "billing_no": pd.Series(ctx.item_order()[items]).map(number).to_numpy(),
+            "item": items,
+            "qty": ctx.i("qty")[items],
+            "ref_doc": "",
+        }
+    )
     return head, line

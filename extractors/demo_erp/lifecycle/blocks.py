@@ -14,8 +14,12 @@ from .keys import header_key, status_table
 def enter_orders(ctx: Ctx) -> None:
     t0 = ctx.o("created_at")
     ctx.event("Create Sales Order", t0, ctx.o("creator"), order_pos=np.arange(ctx.n))
-    ctx.event("Create Sales Order Item", t0[ctx.item_order()], ctx.o("creator")[ctx.item_order()],
-              item=np.arange(ctx.m))
+    ctx.event(
+        "Create Sales Order Item",
+        t0[ctx.item_order()],
+        ctx.o("creator")[ctx.item_order()],
+        item=np.arange(ctx.m),
+    )
     terms = ctx.o("customer_terms").copy()
     differs = ctx.rand(ctx.n) < 0.05
     others = np.array(list(PAYMENT_TERMS))
@@ -29,22 +33,29 @@ def set_blocks(ctx: Ctx) -> None:
     inj = ctx.o("injection")
     goods = np.isin(ctx.o("fulfilment"), ("make_to_stock", "make_to_order"))
     unresolved = inj == "unresolved_block"
-    kind = np.where(goods, ctx.rng.choice(["credit", "delivery", "billing"], n),
-                    ctx.rng.choice(["credit", "billing"], n))
+    kind = np.where(
+        goods,
+        ctx.rng.choice(["credit", "delivery", "billing"], n),
+        ctx.rng.choice(["credit", "billing"], n),
+    )
     ctx.orders["unresolved_block_kind"] = np.where(unresolved, kind, "")
 
     has_cb = (ctx.rand(n) < ctx.config.rate("credit_block")) | (unresolved & (kind == "credit"))
     cb_set = np.where(has_cb, t0 + 2, np.nan)
     cb_rel = in_work_hours(ctx.rng, cb_set + lognormal_days(ctx.rng, n, 0.8, 0.8))
     cb_rel[unresolved & (kind == "credit")] = np.nan
-    by_creator = (ctx.o("is_manual_creator") & (ctx.rand(n) < ctx.config.rate(
-        "credit_release_by_creator")) & (inj == ""))
+    by_creator = (
+        ctx.o("is_manual_creator")
+        & (ctx.rand(n) < ctx.config.rate("credit_release_by_creator"))
+        & (inj == "")
+    )
     cb_user = np.where(by_creator, ctx.o("creator"), ctx.pick("credit", n))
     ctx.orders["credit_released_by_creator"] = has_cb & by_creator & ~np.isnan(cb_rel)
     block_events(ctx, "Credit", cb_set, cb_rel, ctx.o("creator"), cb_user)
 
-    has_db = goods & ((ctx.rand(n) < ctx.config.rate("delivery_block"))
-                      | (unresolved & (kind == "delivery")))
+    has_db = goods & (
+        (ctx.rand(n) < ctx.config.rate("delivery_block")) | (unresolved & (kind == "delivery"))
+    )
     db_set = np.where(has_db, seconds_later(ctx.rng, t0, 30, 600), np.nan)
     db_rem = in_work_hours(ctx.rng, db_set + lognormal_days(ctx.rng, n, 1.5, 0.7))
     db_rem[unresolved & (kind == "delivery")] = np.nan
@@ -56,9 +67,15 @@ def set_blocks(ctx: Ctx) -> None:
     bb_rem[unresolved & (kind == "billing")] = np.nan
     block_events(ctx, "Billing", bb_set, bb_rem, ctx.o("creator"), ctx.pick("billing", n))
 
-    for name, value in (("cb_set", cb_set), ("cb_rel", cb_rel), ("cb_user", cb_user),
-                        ("db_set", db_set), ("db_rem", db_rem), ("bb_set", bb_set),
-                        ("bb_rem", bb_rem)):
+    for name, value in (
+        ("cb_set", cb_set),
+        ("cb_rel", cb_rel),
+        ("cb_user", cb_user),
+        ("db_set", db_set),
+        ("db_rem", db_rem),
+        ("bb_set", bb_set),
+        ("bb_rem", bb_rem),
+    ):
         ctx.orders[name] = value
 
 
@@ -77,11 +94,28 @@ def block_events(ctx: Ctx, kind: str, set_at, removed_at, set_user, remove_user)
     key = header_key(ctx)
     initial = "A" if kind == "Credit" else ""
     tcode_set = "VA01" if kind != "Credit" else "VKM1"
-    ctx.change(set_activity, set_at, set_user, orders, -1, "VERKBELEG", ctx.o("vbeln"),
-               tcode_set, [(table, key, fname, "U", initial, on)])
-    ctx.change(remove_activity, removed_at, remove_user, orders, -1, "VERKBELEG",
-               ctx.o("vbeln"), "VKM3" if kind == "Credit" else "VA02",
-               [(table, key, fname, "U", on, off)])
+    ctx.change(
+        set_activity,
+        set_at,
+        set_user,
+        orders,
+        -1,
+        "VERKBELEG",
+        ctx.o("vbeln"),
+        tcode_set,
+        [(table, key, fname, "U", initial, on)],
+    )
+    ctx.change(
+        remove_activity,
+        removed_at,
+        remove_user,
+        orders,
+        -1,
+        "VERKBELEG",
+        ctx.o("vbeln"),
+        "VKM3" if kind == "Credit" else "VA02",
+        [(table, key, fname, "U", on, off)],
+    )
 
 
 def down_payments(ctx: Ctx) -> None:
@@ -91,8 +125,9 @@ def down_payments(ctx: Ctx) -> None:
     advance = ctx.o("payment_timing") == "in_advance"
     after = np.fmax(ctx.o("created_at"), ctx.o("cb_rel"))
     after = np.where(np.isnan(ctx.o("cb_set")), ctx.o("created_at"), ctx.o("cb_rel"))
-    request = np.where(advance, in_work_hours(ctx.rng, after + ctx.rng.uniform(0.05, 0.4, n)
-                                              * DAY), np.nan)
+    request = np.where(
+        advance, in_work_hours(ctx.rng, after + ctx.rng.uniform(0.05, 0.4, n) * DAY), np.nan
+    )
     received = next_batch_run(ctx.rng, request + lognormal_days(ctx.rng, n, 4.0, 0.5), 7.0)
     ctx.orders["dp_request_at"] = request
     ctx.orders["dp_request_user"] = ctx.pick("billing", n)

@@ -52,8 +52,19 @@ class Ctx:
         return self.rng.choice(self.masters.users_of(role), size)
 
     # --- sinks ------------------------------------------------------------------------
-    def event(self, activity: str, at, user, *, order_pos=None, item=None, delivery="",
-              invoice="", accounting="", visible=None) -> None:
+    def event(
+        self,
+        activity: str,
+        at,
+        user,
+        *,
+        order_pos=None,
+        item=None,
+        delivery="",
+        invoice="",
+        accounting="",
+        visible=None,
+    ) -> None:
         """Record true events: either per item (`item`) or per order header (`order_pos`)."""
         at = np.asarray(at, dtype=float)
         keep = ~np.isnan(at)
@@ -65,21 +76,36 @@ class Ctx:
         else:
             order_pos = np.asarray(order_pos)[keep]
             item = np.full(len(order_pos), HEADER)
-        self.events.append(pd.DataFrame({
-            "order_pos": order_pos,
-            "item": item,
-            "activity": activity,
-            "at": at[keep],
-            "user": _pick(user, keep),
-            "delivery": _pick(delivery, keep),
-            "invoice": _pick(invoice, keep),
-            "accounting": _pick(accounting, keep),
-            # When the source shows the event (a back-dated clearing shows when entered).
-            "visible_at": at[keep] if visible is None else np.asarray(visible, float)[keep],
-        }))
+        self.events.append(
+            pd.DataFrame(
+                {
+                    "order_pos": order_pos,
+                    "item": item,
+                    "activity": activity,
+                    "at": at[keep],
+                    "user": _pick(user, keep),
+                    "delivery": _pick(delivery, keep),
+                    "invoice": _pick(invoice, keep),
+                    "accounting": _pick(accounting, keep),
+                    # When the source shows the event (a back-dated clearing shows when entered).
+                    "visible_at": at[keep] if visible is None else np.asarray(visible, float)[keep],
+                }
+            )
+        )
 
-    def change(self, activity: str, at, user, order_pos, item, objectclas: str, objectid,
-               tcode: str, rows: list[tuple], group=None) -> None:
+    def change(
+        self,
+        activity: str,
+        at,
+        user,
+        order_pos,
+        item,
+        objectclas: str,
+        objectid,
+        tcode: str,
+        rows: list[tuple],
+        group=None,
+    ) -> None:
         """A change document (CDHDR) with its CDPOS rows and the event it stands for.
 
         rows: (tabname, tabkey, fname, chngind, value_old, value_new), arrays aligned
@@ -97,27 +123,35 @@ class Ctx:
             _, ids = np.unique(np.asarray(group)[keep], return_inverse=True)
             ids = ids + self.next_change_id
         self.next_change_id = int(ids.max()) + 1
-        self.changes.append(pd.DataFrame({
-            "change_id": ids,
-            "order_pos": np.asarray(order_pos)[keep],
-            "item": np.broadcast_to(np.asarray(item), at.shape)[keep],
-            "activity": activity,
-            "at": at[keep],
-            "user": _pick(user, keep),
-            "objectclas": objectclas,
-            "objectid": _pick(objectid, keep),
-            "tcode": tcode,
-        }))
+        self.changes.append(
+            pd.DataFrame(
+                {
+                    "change_id": ids,
+                    "order_pos": np.asarray(order_pos)[keep],
+                    "item": np.broadcast_to(np.asarray(item), at.shape)[keep],
+                    "activity": activity,
+                    "at": at[keep],
+                    "user": _pick(user, keep),
+                    "objectclas": objectclas,
+                    "objectid": _pick(objectid, keep),
+                    "tcode": tcode,
+                }
+            )
+        )
         for tabname, tabkey, fname, chngind, old, new in rows:
-            self.cdpos.append(pd.DataFrame({
-                "change_id": ids,
-                "tabname": tabname,
-                "tabkey": _pick(tabkey, keep),
-                "fname": fname,
-                "chngind": chngind,
-                "value_old": _pick(old, keep),
-                "value_new": _pick(new, keep),
-            }))
+            self.cdpos.append(
+                pd.DataFrame(
+                    {
+                        "change_id": ids,
+                        "tabname": tabname,
+                        "tabkey": _pick(tabkey, keep),
+                        "fname": fname,
+                        "chngind": chngind,
+                        "value_old": _pick(old, keep),
+                        "value_new": _pick(new, keep),
+                    }
+                )
+            )
 
 
 def _pick(value, keep: np.ndarray) -> np.ndarray:

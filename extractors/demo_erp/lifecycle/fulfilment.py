@@ -24,8 +24,7 @@ GOODS = ("make_to_stock", "make_to_order")
 
 def schedule(ctx: Ctx) -> None:
     """Requested and confirmed goods-issue days per item (local day numbers)."""
-    m = ctx.m
-    f = ctx.i("fulfilment")
+    ctx.i("fulfilment")
     # The order's requested delivery day is two working days after a working goods issue.
     requested_gi = ctx.o("requested_delivery_day")[ctx.item_order()] - 2.0
     # Availability is checked per order (complete delivery), so items share the outcome.
@@ -47,9 +46,12 @@ def reject_items(ctx: Ctx) -> None:
     m = ctx.m
     free = (ctx.i("injection") == "") & (ctx.o("injection")[ctx.item_order()] == "")
     free &= ctx.i("fulfilment") != "subscription"
-    cancelled_order = (ctx.rand(ctx.n) < ctx.config.rate("order_cancellation")) & (
-        ctx.o("injection") == "") & ~ctx.o("has_item_injection") & (
-        ctx.o("fulfilment") != "subscription")
+    cancelled_order = (
+        (ctx.rand(ctx.n) < ctx.config.rate("order_cancellation"))
+        & (ctx.o("injection") == "")
+        & ~ctx.o("has_item_injection")
+        & (ctx.o("fulfilment") != "subscription")
+    )
     cancelled = cancelled_order[ctx.item_order()]
     rejected = cancelled | (free & (ctx.rand(m) < ctx.config.rate("rejection")))
     restored = rejected & ~cancelled & (ctx.rand(m) < ctx.config.rate("restore_after_rejection"))
@@ -69,20 +71,22 @@ def make_to_order_supply(ctx: Ctx) -> None:
     t0 = ctx.o("created_at")[ctx.item_order()]
     mto = (f == "make_to_order") & ctx.i("active")
     extra = inj == "extra_purchase_requisition"
-    doc_kind = np.where(extra, "requisition",
-                        np.where(ctx.rand(m) < 0.5, "requisition", "production_order"))
+    doc_kind = np.where(
+        extra, "requisition", np.where(ctx.rand(m) < 0.5, "requisition", "production_order")
+    )
     doc_at = np.where(mto | extra, next_batch_run(ctx.rng, t0, 23.0), np.nan)
     days_to_supply = np.maximum(2.0, ctx.i("confirmed_gi_day") - np.floor(t0 / DAY) - 6)
-    gr_at = in_work_hours(ctx.rng, doc_at + ctx.rng.lognormal(
-        np.log(days_to_supply), 0.25) * DAY)
+    gr_at = in_work_hours(ctx.rng, doc_at + ctx.rng.lognormal(np.log(days_to_supply), 0.25) * DAY)
     gr_at[~mto | (inj == "skipped_goods_receipt")] = np.nan
     ctx.items["mto_doc_kind"] = np.where(mto | extra, doc_kind, "")
     ctx.items["mto_doc_at"] = doc_at
     ctx.items["gr_at"] = gr_at
     ctx.items["gr_user"] = ctx.pick("warehouse", m)
     items = np.arange(m)
-    for kind, activity in (("requisition", "Create Purchase Requisition"),
-                           ("production_order", "Create Production Order")):
+    for kind, activity in (
+        ("requisition", "Create Purchase Requisition"),
+        ("production_order", "Create Production Order"),
+    ):
         sel = ctx.i("mto_doc_kind") == kind
         ctx.event(activity, np.where(sel, doc_at, np.nan), "BATCH_MM", item=items)
     ctx.event("Goods Receipt for Order", gr_at, ctx.i("gr_user"), item=items)
@@ -107,8 +111,12 @@ def deliveries(ctx: Ctx) -> pd.DataFrame:
     late = ctx.rand(n) < ctx.config.rate("late_goods_issue")
     delta = np.where(late, ctx.rng.integers(1, 7, n), np.where(ctx.rand(n) < 0.2, -1, 0))
     planted = ctx.config.planted
-    slow_plant = per_order_max(ctx, np.where(
-        ctx.i("werks") == str(planted["late_shipping_plant"]), 1.0, np.nan)) == 1.0
+    slow_plant = (
+        per_order_max(
+            ctx, np.where(ctx.i("werks") == str(planted["late_shipping_plant"]), 1.0, np.nan)
+        )
+        == 1.0
+    )
     slow = slow_plant & (ctx.rand(n) < float(planted["late_shipping_rate"]))
     delta = np.where(slow, ctx.rng.integers(3, 11, n), delta)
     target = (confirmed + delta) * DAY + 9 * HOUR + ctx.rng.uniform(0, 8, n) * HOUR
@@ -149,8 +157,9 @@ def _delivery_round(ctx: Ctx, round_no: int, cd, cd_user, target, mask) -> None:
     cd = np.where(mask, cd, np.nan)
     mask = ~np.isnan(cd)
     picks = ctx.rand(n) < ctx.config.rate("picking_step")
-    pick = np.where(picks, in_work_hours(ctx.rng, cd + lognormal_days(ctx.rng, n, 0.25, 0.5)),
-                    np.nan)
+    pick = np.where(
+        picks, in_work_hours(ctx.rng, cd + lognormal_days(ctx.rng, n, 0.25, 0.5)), np.nan
+    )
     after = np.fmax(cd, pick) + HOUR
     gi = in_work_hours(ctx.rng, np.maximum(target, after))
     if round_no == 1:
@@ -164,13 +173,18 @@ def _delivery_round(ctx: Ctx, round_no: int, cd, cd_user, target, mask) -> None:
     has_pod = ctx.masters.customers["has_pod"].to_numpy()[ctx.o("customer_idx")]
     pod = np.where(has_pod, in_work_hours(ctx.rng, gi + ctx.rng.uniform(1, 4, n) * DAY), np.nan)
     number = delivery_number(ctx.o("order_seq"), round_no)
-    for name, value in (("cd_at", cd), ("cd_user", cd_user), ("pick_at", pick),
-                        ("pick_user", ctx.pick("warehouse", n)), ("gi_at", gi),
-                        ("gi_user", gi_user), ("pod_at", pod),
-                        ("pod_user", np.where(ctx.rand(n) < 0.5, "IDOC_EDI",
-                                              ctx.pick("sales", n))),
-                        ("delivery_no", np.where(mask, number, "")),
-                        ("planned_day", np.floor(target / DAY) + 2)):
+    for name, value in (
+        ("cd_at", cd),
+        ("cd_user", cd_user),
+        ("pick_at", pick),
+        ("pick_user", ctx.pick("warehouse", n)),
+        ("gi_at", gi),
+        ("gi_user", gi_user),
+        ("pod_at", pod),
+        ("pod_user", np.where(ctx.rand(n) < 0.5, "IDOC_EDI", ctx.pick("sales", n))),
+        ("delivery_no", np.where(mask, number, "")),
+        ("planned_day", np.floor(target / DAY) + 2),
+    ):
         ctx.orders[f"{name}_{round_no}"] = value
 
 
@@ -182,16 +196,31 @@ def _delivery_items(ctx: Ctx, item_split: np.ndarray) -> pd.DataFrame:
         if round_no == 2:
             sel &= item_split
         items = np.flatnonzero(sel)
-        qty = ctx.i("qty_round1")[items] if round_no == 1 else (
-            ctx.i("qty")[items] - ctx.i("qty_round1")[items])
+        qty = (
+            ctx.i("qty_round1")[items]
+            if round_no == 1
+            else (ctx.i("qty")[items] - ctx.i("qty_round1")[items])
+        )
         frames.append(pd.DataFrame({"item": items, "round": round_no, "qty": qty}))
     di = pd.concat(frames, ignore_index=True)
     order_pos = ctx.item_order()[di["item"].to_numpy()]
     r = di["round"].to_numpy()
+
     def pick(col):
         return np.where(r == 1, ctx.o(f"{col}_1")[order_pos], ctx.o(f"{col}_2")[order_pos])
-    for col in ("delivery_no", "cd_at", "cd_user", "pick_at", "pick_user", "gi_at", "gi_user",
-                "pod_at", "pod_user", "planned_day"):
+
+    for col in (
+        "delivery_no",
+        "cd_at",
+        "cd_user",
+        "pick_at",
+        "pick_user",
+        "gi_at",
+        "gi_user",
+        "pod_at",
+        "pod_user",
+        "planned_day",
+    ):
         di[col] = pick(col)
     di["order_pos"] = order_pos
     items = di["item"].to_numpy()
@@ -199,10 +228,27 @@ def _delivery_items(ctx: Ctx, item_split: np.ndarray) -> pd.DataFrame:
     ctx.event("Create Delivery", di["cd_at"], di["cd_user"], item=items, delivery=d)
     # Picking has no date field: it is the change document of the picking status KOSTK.
     key = (ctx.config.client + d).astype(object)
-    ctx.change("Picking Completed", di["pick_at"].to_numpy().astype(float), di["pick_user"],
-               di["order_pos"].to_numpy(), items, "LIEFERUNG", d, "LT12",
-               [(status_table(ctx.config) if ctx.config.raw["flavour"] == "ecc" else "LIKP",
-                 key, "KOSTK", "U", "A", "C")], group=d)
+    ctx.change(
+        "Picking Completed",
+        di["pick_at"].to_numpy().astype(float),
+        di["pick_user"],
+        di["order_pos"].to_numpy(),
+        items,
+        "LIEFERUNG",
+        d,
+        "LT12",
+        [
+            (
+                status_table(ctx.config) if ctx.config.raw["flavour"] == "ecc" else "LIKP",
+                key,
+                "KOSTK",
+                "U",
+                "A",
+                "C",
+            )
+        ],
+        group=d,
+    )
     ctx.event("Post Goods Issue", di["gi_at"], di["gi_user"], item=items, delivery=d)
     ctx.event("Proof of Delivery", di["pod_at"], di["pod_user"], item=items, delivery=d)
     return di
@@ -217,22 +263,26 @@ def goods_issue_while_blocked(ctx: Ctx) -> None:
     removed = np.where(inj, seconds_later(ctx.rng, gi, 2 * HOUR, 20 * HOUR), np.nan)
     ctx.orders["late_db_set"] = set_at
     ctx.orders["late_db_rem"] = removed
-    block_events(ctx, "Delivery", set_at, removed, ctx.pick("sales", ctx.n),
-                  ctx.pick("sales", ctx.n))
+    block_events(
+        ctx, "Delivery", set_at, removed, ctx.pick("sales", ctx.n), ctx.pick("sales", ctx.n)
+    )
 
 
 def service_confirmations(ctx: Ctx) -> pd.DataFrame:
-    n, m = ctx.n, ctx.m
+    n, _m = ctx.n, ctx.m
     service = ctx.o("fulfilment") == "service"
     skip = ctx.o("injection") == "skipped_service_confirmation"
     active = ctx.i("active")
     start = np.maximum(ctx.o("ready_at"), ctx.o("requested_delivery_day") * DAY)
     c1 = in_work_hours(ctx.rng, start + lognormal_days(ctx.rng, n, 0.6, 0.6))
     c1 = np.where(service, c1, np.nan)
-    split = service & ~skip & (ctx.rand(n) < ctx.config.rate("split_delivery")) & (
-        ctx.o("injection") == "")
-    c2 = np.where(split, in_work_hours(ctx.rng, c1 + lognormal_days(ctx.rng, n, 8.0, 0.5)),
-                  np.nan)
+    split = (
+        service
+        & ~skip
+        & (ctx.rand(n) < ctx.config.rate("split_delivery"))
+        & (ctx.o("injection") == "")
+    )
+    c2 = np.where(split, in_work_hours(ctx.rng, c1 + lognormal_days(ctx.rng, n, 8.0, 0.5)), np.nan)
     ctx.orders["conf_at_1"] = c1
     ctx.orders["conf_at_2"] = c2
     ctx.orders["is_split"] = ctx.o("is_split") | split
@@ -246,12 +296,17 @@ def service_confirmations(ctx: Ctx) -> pd.DataFrame:
         if round_no == 2:
             sel &= item_split
         items = np.flatnonzero(sel)
-        frames.append(pd.DataFrame({
-            "item": items, "round": round_no,
-            "qty": qty1[items] if round_no == 1 else ctx.i("qty")[items] - qty1[items],
-            "at": seconds_later(ctx.rng, at[ctx.item_order()[items]], 0, 1200),
-            "user": ctx.pick("service", len(items)),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "item": items,
+                    "round": round_no,
+                    "qty": qty1[items] if round_no == 1 else ctx.i("qty")[items] - qty1[items],
+                    "at": seconds_later(ctx.rng, at[ctx.item_order()[items]], 0, 1200),
+                    "user": ctx.pick("service", len(items)),
+                }
+            )
+        )
     conf = pd.concat(frames, ignore_index=True)
     conf["order_pos"] = ctx.item_order()[conf["item"].to_numpy()]
     ctx.event("Confirm Service", conf["at"], conf["user"], item=conf["item"].to_numpy())

@@ -8,6 +8,7 @@ import pandas as pd
 from ...catalogue import BY_NAME
 from ..sapformat import NO_DATE, NO_TIME, dats, dats_of_day, tims, zfill  # noqa: F401
 
+
 def upto(t, as_of: float) -> np.ndarray:
     """True where something happened (not NaN) at or before the as-of time."""
     t = np.asarray(t, dtype=float)
@@ -37,15 +38,17 @@ def frame(table: str, flavour: str, columns: dict, n: int | None = None) -> pd.D
     return pd.DataFrame(out)
 
 
-def apply_changes(table: pd.DataFrame, tabname: str, cdpos: pd.DataFrame,
-                  key_columns: list[str]) -> pd.DataFrame:
+def apply_changes(
+    table: pd.DataFrame, tabname: str, cdpos: pd.DataFrame, key_columns: list[str]
+) -> pd.DataFrame:
     """Set each changed field to the newest VALUE_NEW among the change documents given
     (already cut at the as-of time), so the table and CDPOS always agree."""
     rows = cdpos[(cdpos["tabname"] == tabname) & (cdpos["chngind"] == "U")]
     if rows.empty or table.empty:
         return table
     rows = rows.sort_values(["at", "changenr"], kind="stable").drop_duplicates(
-        ["tabkey", "fname"], keep="last")
+        ["tabkey", "fname"], keep="last"
+    )
     key = table[key_columns[0]].astype(str)
     for column in key_columns[1:]:
         key = key + table[column].astype(str)
