@@ -211,6 +211,31 @@ def test_business_models_and_deviation_rates_match_the_settings(demo_10k):
         len(goods),
         5,
     )
+    for code, population in (
+        ("goods_issue_while_blocked", len(goods)),
+        ("duplicate_invoice", n),
+        ("credit_release_by_creator", credit_orders),
+    ):
+        rate = config.rate(code) * (0.75 if code == "credit_release_by_creator" else 1)
+        assert _within(per_rule[code] / population, rate, population, 5), code
+
+    vbrk = read(demo_10k, "VBRK")
+    invoices_f2 = (vbrk["FKART"] == "F2").sum()
+    assert _within(
+        (vbrk["FKART"] == "S1").sum() / invoices_f2,
+        config.rate("invoice_cancellation"),
+        invoices_f2,
+        5,
+    )
+    fakgsk = cdpos[(cdpos["FNAME"] == "FAKSK") & (cdpos["VALUE_NEW"] == "02")]
+    assert _within(fakgsk["TABKEY"].str[3:].nunique() / n, config.rate("billing_block"), n, 5)
+    vbak = read(demo_10k, "VBAK")
+    returns = (vbak["VBTYP"] == "H").sum()
+    assert _within(returns / len(goods), config.rate("return_order"), len(goods), 5)
+    price = cdpos[cdpos["FNAME"] == "NETPR"]["TABKEY"].str[3:19].nunique()
+    assert 0.08 <= price / len(cases) <= 0.25
+    assert len(read(demo_10k, "MHND")) > 0
+    assert (read(demo_10k, "BSEG")["UMSKZ"] == "A").any()
     flow = deviations[deviations["kind"].isin(["skipped", "extra", "out_of_order"])]
     assert 0.005 <= flow["case_id"].nunique() / len(cases) <= 0.06
 

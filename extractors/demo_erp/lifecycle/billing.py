@@ -265,12 +265,19 @@ def _release(ctx, head):
 def _cancellations(ctx, head, line):
     """Some invoices are cancelled (S1) and billed again (a new F2)."""
     order_pos = head["order_pos"].to_numpy()
-    free = (ctx.o("injection")[order_pos] == "") & (head["slot"] == SLOT_ROUND[1]).to_numpy()
+    regular = (
+        head["slot"].isin([SLOT_ROUND[1], SLOT_ROUND[2]]).to_numpy()
+        | ((head["slot"] >= SLOT_PERIOD) & (head["slot"] < SLOT_PERIOD_DUPLICATE)).to_numpy()
+    )
+    free = (ctx.o("injection")[order_pos] == "") & regular
     cancel = (
         free
         & ~np.isnan(head["released_at"].to_numpy())
         & (ctx.rand(len(head)) < ctx.config.rate("invoice_cancellation"))
     )
+    # One cancellation per order at most (its documents have one number slot each).
+    first = ~pd.Series(np.where(cancel, order_pos, -1 - np.arange(len(head)))).duplicated()
+    cancel &= first.to_numpy()
     orig = head[cancel]
     k = len(orig)
     cancel_at = in_work_hours(
