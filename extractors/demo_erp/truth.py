@@ -81,7 +81,8 @@ def events(tl: Timeline, as_of: float, tz: str, automated: set[str]) -> pd.DataF
 
 def deviations(tl: Timeline, as_of: float) -> pd.DataFrame:
     d = tl.deviations
-    d = d[upto(d["visible_at"], as_of)]
+    hidden = d["hidden_at"].to_numpy(dtype=float)
+    d = d[upto(d["visible_at"], as_of) & ~upto(hidden, as_of)]
     order, pos = case_ids(tl, d["item"].to_numpy().astype(int))
     out = pd.DataFrame(
         {

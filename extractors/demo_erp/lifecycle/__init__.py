@@ -78,7 +78,7 @@ def simulate(ctx: Ctx) -> Timeline:
         events=pd.concat(ctx.events, ignore_index=True),
         deviations=pd.concat(ctx.deviations, ignore_index=True)
         if ctx.deviations
-        else pd.DataFrame(columns=["item", "code", "kind", "activity", "visible_at"]),
+        else pd.DataFrame(columns=["item", "code", "kind", "activity", "visible_at", "hidden_at"]),
     )
 
 

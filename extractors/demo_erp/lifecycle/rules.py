@@ -17,25 +17,35 @@ def record_rule_deviations(
     f2 = head[head["fkart"] == "F2"]
     lines = line.merge(f2, on="billing_no", suffixes=("", "_head"))
 
-    def on_invoices(code, mask_rows, when, kind="rule", activity=""):
+    def on_invoices(code, mask_rows, when, kind="rule", activity="", until=None):
         sel = lines[mask_rows(lines)]
-        _add(ctx, sel["item"].to_numpy(), code, kind, activity, when(sel))
+        _add(
+            ctx,
+            sel["item"].to_numpy(),
+            code,
+            kind,
+            activity,
+            when(sel),
+            None if until is None else until(sel),
+        )
 
     early = lines["order_pos"].map(lambda p: inj[p]).to_numpy() if len(lines) else np.array([])
     lines["injection"] = early
     first_round = lines["slot"] == 1
     ibgi = (lines["injection"] == "invoice_before_goods_issue") & first_round
     never = ctx.o("gi_never_posted")[lines["order_pos"].to_numpy()]
+    gi = ctx.o("gi_at_1")[lines["order_pos"].to_numpy()]
+    lines["gi_1"] = gi
     on_invoices("invoice_before_goods_issue", lambda x: ibgi, lambda x: x["created_at"].to_numpy())
+    # Until the goods issue follows (if ever), the invoiced case lacks it: skipped.
     on_invoices(
         "invoice_before_goods_issue",
-        lambda x: ibgi & never,
+        lambda x: ibgi,
         lambda x: x["created_at"].to_numpy(),
         "skipped",
         "Post Goods Issue",
+        until=lambda x: x["gi_1"].to_numpy(),
     )
-    gi = ctx.o("gi_at_1")[lines["order_pos"].to_numpy()]
-    lines["gi_1"] = gi
     on_invoices(
         "invoice_before_goods_issue",
         lambda x: ibgi & ~never,
@@ -133,8 +143,11 @@ def record_rule_deviations(
     )
 
 
-def _add(ctx: Ctx, items, code, kind, activity, visible_at) -> None:
+def _add(ctx: Ctx, items, code, kind, activity, visible_at, hidden_at=None) -> None:
+    """A deviation of these items, in the truth from `visible_at` until `hidden_at`."""
     items = np.asarray(items)
+    if hidden_at is None:
+        hidden_at = np.full(len(items), np.nan)
     if len(items):
         ctx.deviations.append(
             pd.DataFrame(
@@ -144,6 +157,7 @@ def _add(ctx: Ctx, items, code, kind, activity, visible_at) -> None:
                     "kind": kind,
                     "activity": activity,
                     "visible_at": np.asarray(visible_at, dtype=float),
+                    "hidden_at": np.asarray(hidden_at, dtype=float),
                 }
             )
         )
