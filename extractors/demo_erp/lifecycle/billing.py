@@ -100,10 +100,15 @@ def _goods_invoices(ctx, di: pd.DataFrame, heads, lines) -> None:
         order_pos = first["order_pos"].to_numpy()
         ready = first["gi_at"].to_numpy().astype(float)
         early = ctx.o("injection")[order_pos] == "invoice_before_goods_issue"
-        cd = first["cd_at"].to_numpy().astype(float)
-        ready = np.where(early, cd + ctx.rng.uniform(2, 20, len(cd)) * HOUR, ready)
+        # Invoiced once picked (or created), before the goods issue that follows days later.
+        picked = np.fmax(first["cd_at"].to_numpy().astype(float),
+                         first["pick_at"].to_numpy().astype(float))
+        ready = np.where(early, picked + ctx.rng.uniform(1, 10, len(picked)) * HOUR, ready)
         created, user, behind = invoice_time(ctx, order_pos, ready)
-        created = np.where(early, in_work_hours(ctx.rng, ready), created)
+        gi = first["gi_at"].to_numpy().astype(float)
+        early_at = in_work_hours(ctx.rng, ready)
+        early_at = np.where(np.isnan(gi) | (early_at < gi - HOUR), early_at, ready)
+        created = np.where(early, early_at, created)
         head = _head(
             ctx,
             order_pos,

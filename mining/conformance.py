@@ -1,0 +1,165 @@
+"""Conformance of every case against its fulfilment model's reference net.
+
+Traces of process activities are grouped into variants in DuckDB; pm4py aligns each
+distinct variant once and the result is fanned out to its cases in SQL. Cases that are
+still open (or ended by a rejection) are aligned against the prefix closure of the net:
+what happened so far must fit, what is still to come is not missing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+os.environ.setdefault("PM4PY_SHOW_PROGRESS_BAR", "false")
+
+from pm4py.algo.conformance.alignments.petri_net import algorithm as alignments
+from pm4py.objects.log.obj import Event, Trace
+from pm4py.objects.petri_net.importer import importer as pnml_importer
+from pm4py.objects.petri_net.obj import Marking, PetriNet
+from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to
+
+from .config import MiningConfig
+
+SKIP = ">>"
+
+VARIANTS_SQL = """
+create or replace temp table conformance_traces as
+with process_events as (
+    select case_id, activity, event_at, activity_sort_order
+    from marts.fct_o2c_events
+    where activity_kind = 'process'
+),
+traces as (
+    select
+        case_id,
+        list(activity order by event_at, activity_sort_order, activity) as trace
+    from process_events
+    group by case_id
+)
+select
+    c.case_id,
+    c.fulfilment_model,
+    coalesce(c.is_closed and not c.is_rejected, false) as is_complete,
+    coalesce(t.trace, []::varchar[]) as trace,
+    md5(c.fulfilment_model || '|' || (c.is_closed and not c.is_rejected)::varchar || '|'
+        || array_to_string(coalesce(t.trace, []::varchar[]), '|')) as variant_id
+from marts.dim_o2c_cases as c
+left join traces as t using (case_id)
+"""
+
+
+@dataclass(frozen=True)
+class ReferenceNet:
+    net: PetriNet
+    initial: Marking
+    final: Marking
+
+
+def load_reference_nets(config: MiningConfig) -> dict[str, ReferenceNet]:
+    nets = {}
+    for model, path in config.reference_models.items():
+        net, initial, final = pnml_importer.apply(str(path))
+        nets[model] = ReferenceNet(net, initial, final)
+    return nets
+
+
+def prefix_closure(ref: ReferenceNet) -> ReferenceNet:
+    """The same net where the case may stop anywhere: every place can be drained by a
+    silent transition and the final marking is empty."""
+    net = PetriNet(ref.net.name + "_prefix")
+    places = {p: PetriNet.Place(p.name) for p in ref.net.places}
+    net.places.update(places.values())
+    for t in ref.net.transitions:
+        copy = PetriNet.Transition(t.name, t.label)
+        net.transitions.add(copy)
+        for arc in t.in_arcs:
+            add_arc_from_to(places[arc.source], copy, net)
+        for arc in t.out_arcs:
+            add_arc_from_to(copy, places[arc.target], net)
+    for original, place in places.items():
+        drain = PetriNet.Transition(f"drain_{original.name}", None)
+        net.transitions.add(drain)
+        add_arc_from_to(place, drain, net)
+    initial = Marking({places[p]: n for p, n in ref.initial.items()})
+    return ReferenceNet(net, initial, Marking())
+
+
+def align_variant(trace: list[str], ref: ReferenceNet) -> dict:
+    """Alignment of one trace: cost (non-synchronous visible moves), fitness in [0, 1],
+    and the deviations (activity, kind) it shows."""
+    t = Trace([Event({"concept:name": a}) for a in trace])
+    result = alignments.apply_trace(t, ref.net, ref.initial, ref.final)
+    log_moves, model_moves = [], []
+    for log_label, model_label in result["alignment"]:
+        if log_label != SKIP and model_label == SKIP:
+            log_moves.append(log_label)
+        elif log_label == SKIP and model_label not in (SKIP, None):
+            model_moves.append(model_label)
+    moved = set(log_moves) & set(model_moves)
+    deviations = sorted(
+        {(a, "out_of_order") for a in moved}
+        | {(a, "extra") for a in log_moves if a not in moved}
+        | {(a, "skipped") for a in model_moves if a not in moved}
+    )
+    return {
+        "cost": len(log_moves) + len(model_moves),
+        "fitness": float(result["fitness"]),
+        "deviations": deviations,
+    }
+
+
+def check_conformance(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> dict:
+    """Writes mining.variant_conformance, mining.case_conformance and mining.deviations."""
+    nets = load_reference_nets(config)
+    prefix_nets = {model: prefix_closure(ref) for model, ref in nets.items()}
+    con.execute(VARIANTS_SQL)
+    variants = con.execute(
+        "select variant_id, any_value(fulfilment_model), any_value(is_complete), "
+        "any_value(trace), count(*) from conformance_traces group by variant_id "
+        "order by variant_id"
+    ).fetchall()
+    rows, deviation_rows = [], []
+    for variant_id, model, complete, trace, cases in variants:
+        if model not in nets:
+            raise ValueError(f"no reference model for fulfilment model {model!r}")
+        ref = nets[model] if complete else prefix_nets[model]
+        result = align_variant(list(trace), ref)
+        rows.append((variant_id, model, complete, result["cost"], result["fitness"], cases))
+        deviation_rows += [(variant_id, a, kind) for a, kind in result["deviations"]]
+    variant_frame = pd.DataFrame(
+        rows,
+        columns=["variant_id", "fulfilment_model", "is_complete", "cost", "fitness", "cases"],
+    )
+    deviation_frame = pd.DataFrame(deviation_rows, columns=["variant_id", "activity", "kind"])
+    con.execute("create schema if not exists mining")
+    con.register("variant_results", variant_frame)
+    con.register("variant_deviations", deviation_frame)
+    con.execute("""
+        create or replace table mining.variant_conformance as
+        select * from variant_results order by variant_id
+    """)
+    con.execute("""
+        create or replace table mining.case_conformance as
+        select t.case_id, t.fulfilment_model, v.fitness, v.cost = 0 as is_fit, v.cost,
+               t.is_complete, t.variant_id
+        from conformance_traces as t
+        join mining.variant_conformance as v using (variant_id)
+        order by t.case_id
+    """)
+    con.execute("""
+        create or replace table mining.deviations as
+        select t.case_id, d.activity, d.kind, t.fulfilment_model
+        from conformance_traces as t
+        join variant_deviations as d using (variant_id)
+        order by t.case_id, d.activity, d.kind
+    """)
+    con.unregister("variant_results")
+    con.unregister("variant_deviations")
+    cases = con.execute(
+        "select count(*), count(*) filter (where is_fit) from mining.case_conformance"
+    ).fetchone()
+    return {"variants": len(variant_frame), "cases": cases[0], "fitting_cases": cases[1]}
