@@ -1,0 +1,86 @@
+"""Where cases wait longest: transitions (from one process step to the next) and
+activities (the wait before a step), per week and per month, with their share of all
+waiting (throughput) time in that period, in mining.bottlenecks."""
+
+from __future__ import annotations
+
+import duckdb
+
+BOTTLENECKS_SQL = """
+create or replace table mining.bottlenecks as
+with ordered as (
+    select
+        e.case_id,
+        e.activity,
+        e.event_at,
+        lead(e.activity) over w as next_activity,
+        lead(e.event_at) over w as next_event_at
+    from marts.fct_o2c_events as e
+    where e.activity_kind = 'process'
+    window w as (partition by e.case_id order by e.event_at, e.activity_sort_order, e.activity)
+),
+waits as (
+    select
+        case_id,
+        activity as from_activity,
+        next_activity as to_activity,
+        epoch(next_event_at) - epoch(event_at) as wait_seconds,
+        next_event_at as reached_at
+    from ordered
+    where next_activity is not null
+),
+periods as (
+    select 'week' as period_type, date_trunc('week', reached_at) as period_start, *
+    from waits
+    union all
+    select 'month' as period_type, date_trunc('month', reached_at) as period_start, *
+    from waits
+),
+period_totals as (
+    select period_type, period_start, sum(wait_seconds) as total_wait_seconds
+    from periods
+    group by period_type, period_start
+),
+grouped as (
+    select
+        period_type, period_start, 'transition' as bottleneck_type,
+        from_activity, to_activity, wait_seconds, case_id
+    from periods
+    union all
+    select
+        period_type, period_start, 'activity' as bottleneck_type,
+        null as from_activity, to_activity, wait_seconds, case_id
+    from periods
+)
+select
+    grouped.period_type,
+    cast(grouped.period_start as date) as period_start,
+    grouped.bottleneck_type,
+    grouped.from_activity,
+    grouped.to_activity,
+    count(*) as transitions,
+    count(distinct grouped.case_id) as cases,
+    avg(grouped.wait_seconds) / 3600 as mean_wait_hours,
+    median(grouped.wait_seconds) / 3600 as median_wait_hours,
+    quantile_cont(grouped.wait_seconds, 0.9) / 3600 as p90_wait_hours,
+    sum(grouped.wait_seconds) / 3600 as total_wait_hours,
+    sum(grouped.wait_seconds) / nullif(any_value(totals.total_wait_seconds), 0)
+        as share_of_throughput_time,
+    rank() over (
+        partition by grouped.period_type, grouped.period_start, grouped.bottleneck_type
+        order by sum(grouped.wait_seconds) desc
+    ) as wait_rank
+from grouped
+inner join period_totals as totals
+    on grouped.period_type = totals.period_type and grouped.period_start = totals.period_start
+group by
+    grouped.period_type, grouped.period_start, grouped.bottleneck_type,
+    grouped.from_activity, grouped.to_activity
+order by period_type, period_start, bottleneck_type, wait_rank, from_activity, to_activity
+"""
+
+
+def find_bottlenecks(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("create schema if not exists mining")
+    con.execute(BOTTLENECKS_SQL)
+    return con.execute("select count(*) from mining.bottlenecks").fetchone()[0]
