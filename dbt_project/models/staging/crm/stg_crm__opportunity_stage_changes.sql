@@ -1,0 +1,21 @@
+with source as (
+
+    select * from {{ source('raw_crm', 'opportunity_stage_history') }}
+    where not _is_deleted
+
+),
+
+renamed as (
+
+    select
+        history_id as stage_change_id,
+        opportunity_id,
+        {{ blank_as_null('stage') }} as stage_name,
+        {{ blank_as_null('changed_by') }} as changed_by,
+        {{ iso_timestamp('changed_at') }} as changed_at,
+        _last_changed_batch as loaded_batch_id
+    from source
+
+)
+
+select * from renamed
