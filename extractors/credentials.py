@@ -22,11 +22,16 @@ def mask_url(url: str | URL) -> str:
     return sa.make_url(url).render_as_string(hide_password=True)
 
 
+# Secrets read from the environment: none of them may reach a message or a log.
+SECRET_ENVS = (PASSWORD_ENV, "O2C_PSEUDONYM_KEY")
+
+
 def scrub(text: str) -> str:
-    """`text` with the password from the environment removed (for error messages)."""
-    password = os.environ.get(PASSWORD_ENV)
-    if password:
-        text = text.replace(password, MASK)
+    """`text` with the secrets from the environment removed (for error messages)."""
+    for env in SECRET_ENVS:
+        secret = os.environ.get(env)
+        if secret:
+            text = text.replace(secret, MASK)
     return text
 
 

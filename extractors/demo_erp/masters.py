@@ -35,7 +35,10 @@ PAYMENT_TERMS = {
     "NT30": (30, 0, 0.0, "30 days net"),
     "NT60": (60, 0, 0.0, "60 days net"),
     "Z210": (30, 10, 2.0, "10 days 2% discount, 30 days net"),
+    # Orders paid in advance carry these terms: they are how the source tells the timing.
+    "DP30": (30, 0, 0.0, "30% down payment before delivery, balance 30 days net"),
 }
+ADVANCE_TERMS = "DP30"
 TERMS_WEIGHTS = {"NT14": 0.15, "NT30": 0.5, "NT60": 0.15, "Z210": 0.2}
 
 ORDER_TYPES = {  # fulfilment model -> (order type, item category, text)

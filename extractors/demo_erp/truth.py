@@ -16,6 +16,12 @@ from .masters import SALES_ORGS
 from .snapshot.common import upto
 
 CONTROL_FLOW = ("skipped", "extra", "out_of_order")
+# Events the source records without a user: automated or not by their nature.
+SYSTEM_EVENTS = {
+    "Send Dunning Notice": True,
+    "Payment Due Date Passed": False,
+    "Proof of Delivery": False,
+}
 
 
 def to_utc(t, tz: str) -> pd.Series:
@@ -38,7 +44,9 @@ def case_ids(tl: Timeline, items: np.ndarray):
 
 def events(tl: Timeline, as_of: float, tz: str, automated: set[str]) -> pd.DataFrame:
     ev = tl.events
-    ch = tl.changes.assign(delivery="", invoice="", accounting="", visible_at=tl.changes["at"])
+    ch = tl.changes.assign(
+        delivery="", invoice="", accounting="", visible_at=tl.changes["at"], hidden_at=np.nan
+    )
     cols = [
         "order_pos",
         "item",
@@ -49,9 +57,10 @@ def events(tl: Timeline, as_of: float, tz: str, automated: set[str]) -> pd.DataF
         "invoice",
         "accounting",
         "visible_at",
+        "hidden_at",
     ]
     ev = pd.concat([ev[cols], ch[cols]], ignore_index=True)
-    ev = ev[upto(ev["visible_at"], as_of) & upto(ev["at"], as_of)]
+    ev = ev[upto(ev["visible_at"], as_of) & upto(ev["at"], as_of) & ~upto(ev["hidden_at"], as_of)]
     # Pre-sales events of an order entered after the as-of time belong to no case yet.
     entered = upto(tl.orders["created_at"], as_of)
     ev = ev[entered[ev["order_pos"].to_numpy()]]
@@ -60,6 +69,7 @@ def events(tl: Timeline, as_of: float, tz: str, automated: set[str]) -> pd.DataF
     fanned = header.merge(items, on="order_pos").assign(item=lambda f: f["item_"])
     ev = pd.concat([ev[ev["item"] != HEADER], fanned[cols]], ignore_index=True)
     order, pos = case_ids(tl, ev["item"].to_numpy().astype(int))
+    users = ev["user"].to_numpy().astype(object)
     out = pd.DataFrame(
         {
             "case_id": order + "-" + pos,
@@ -67,8 +77,12 @@ def events(tl: Timeline, as_of: float, tz: str, automated: set[str]) -> pd.DataF
             "sales_order_item": pos,
             "activity": ev["activity"].to_numpy(),
             "event_at": to_utc(ev["at"].to_numpy(), tz).to_numpy(),
-            "resource": ev["user"].to_numpy(),
-            "is_automated": np.isin(ev["user"].to_numpy().astype(str), list(automated)),
+            "resource": np.where(users == "", None, users),
+            "is_automated": np.where(
+                users == "",
+                ev["activity"].map(SYSTEM_EVENTS).fillna(False).to_numpy(bool),
+                np.isin(users.astype(str), list(automated)),
+            ),
             "delivery": ev["delivery"].to_numpy(),
             "invoice": ev["invoice"].to_numpy(),
             "accounting_document": ev["accounting"].to_numpy(),

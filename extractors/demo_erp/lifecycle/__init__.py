@@ -151,7 +151,8 @@ def _billing_events(ctx: Ctx, head: pd.DataFrame, line: pd.DataFrame, dunning) -
     ctx.change(
         "Change Baseline Date",
         bl.map(h["baseline_changed_at"]).to_numpy().astype(float),
-        ctx.pick("receivables", len(bl)),
+        # One clerk changes the document: one user for all its items.
+        bl.map(pd.Series(ctx.pick("receivables", len(h)), index=h.index)).to_numpy(),
         ctx.item_order()[base_lines["item"].to_numpy()],
         base_lines["item"].to_numpy(),
         "BELEG",
@@ -170,10 +171,12 @@ def _billing_events(ctx: Ctx, head: pd.DataFrame, line: pd.DataFrame, dunning) -
         group=bl.to_numpy(),
     )
     d = dunning.merge(lines, on="billing_no")
+    # A dunning run is a background job that records no user; the due date passing is a
+    # milestone, no one's action: both have no resource (see truth.SYSTEM_EVENTS).
     ctx.event(
         "Send Dunning Notice",
         d["run_day"].to_numpy() * 86400.0,
-        "BATCH_FI",
+        "",
         item=d["item"].to_numpy(),
         invoice=d["billing_no"].to_numpy(),
     )
@@ -184,6 +187,7 @@ def _billing_events(ctx: Ctx, head: pd.DataFrame, line: pd.DataFrame, dunning) -
         "",
         item=due["item"].to_numpy(),
         invoice=due["billing_no"].to_numpy(),
+        hidden=due["hidden_at"].to_numpy(),
     )
 
 

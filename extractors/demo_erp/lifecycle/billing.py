@@ -101,8 +101,9 @@ def _goods_invoices(ctx, di: pd.DataFrame, heads, lines) -> None:
         ready = first["gi_at"].to_numpy().astype(float)
         early = ctx.o("injection")[order_pos] == "invoice_before_goods_issue"
         # Invoiced once picked (or created), before the goods issue that follows days later.
-        picked = np.fmax(first["cd_at"].to_numpy().astype(float),
-                         first["pick_at"].to_numpy().astype(float))
+        picked = np.fmax(
+            first["cd_at"].to_numpy().astype(float), first["pick_at"].to_numpy().astype(float)
+        )
         ready = np.where(early, picked + ctx.rng.uniform(1, 10, len(picked)) * HOUR, ready)
         created, user, behind = invoice_time(ctx, order_pos, ready)
         gi = first["gi_at"].to_numpy().astype(float)

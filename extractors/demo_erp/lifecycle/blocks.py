@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..clock import DAY, in_work_hours, lognormal_days, next_batch_run, seconds_later
-from ..masters import PAYMENT_TERMS
+from ..masters import ADVANCE_TERMS, PAYMENT_TERMS
 from .context import Ctx
 from .keys import header_key, status_table
 
@@ -22,8 +22,9 @@ def enter_orders(ctx: Ctx) -> None:
     )
     terms = ctx.o("customer_terms").copy()
     differs = ctx.rand(ctx.n) < 0.05
-    others = np.array(list(PAYMENT_TERMS))
+    others = np.array([t for t in PAYMENT_TERMS if t != ADVANCE_TERMS])
     terms[differs] = ctx.rng.choice(others, differs.sum())
+    terms[ctx.o("payment_timing") == "in_advance"] = ADVANCE_TERMS
     ctx.orders["initial_terms"] = terms
 
 

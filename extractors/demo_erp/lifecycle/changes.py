@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..clock import DAY, HOUR, in_work_hours, lognormal_days
-from ..masters import PAYMENT_TERMS
+from ..masters import ADVANCE_TERMS, PAYMENT_TERMS
 from ..sapformat import dats_of_day as dats
 from .context import HEADER, Ctx
 from .keys import header_key, item_key, posnr
@@ -59,7 +59,9 @@ def order_changes(ctx: Ctx) -> None:
         [("VBAK", key, "VDATU", "U", dats(old_day), dats(new_day))],
     )
 
-    terms = ctx.rand(n) < ctx.config.rate("payment_terms_change")
+    terms = (ctx.rand(n) < ctx.config.rate("payment_terms_change")) & (
+        ctx.o("payment_timing") != "in_advance"
+    )
     at = np.where(terms, _between(ctx, t0, first, 0.55, 0.65), np.nan)
     old_terms = np.array(
         [_other_terms(t, i) for i, t in enumerate(ctx.o("initial_terms"))], dtype=object
@@ -99,7 +101,7 @@ def order_changes(ctx: Ctx) -> None:
 
 
 def _other_terms(current: str, i: int) -> str:
-    others = [t for t in PAYMENT_TERMS if t != current]
+    others = [t for t in PAYMENT_TERMS if t not in (current, ADVANCE_TERMS)]
     return others[i % len(others)]
 
 
@@ -325,7 +327,7 @@ def delivery_changes(ctx: Ctx, di) -> None:
     ctx.change(
         "Change Delivery Date",
         at,
-        ctx.pick("warehouse", k),
+        _same_per_delivery(delivery, ctx.pick("warehouse", k)),
         di["order_pos"].to_numpy(),
         di["item"].to_numpy(),
         "LIEFERUNG",

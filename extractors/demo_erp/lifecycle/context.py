@@ -64,6 +64,7 @@ class Ctx:
         invoice="",
         accounting="",
         visible=None,
+        hidden=None,
     ) -> None:
         """Record true events: either per item (`item`) or per order header (`order_pos`)."""
         at = np.asarray(at, dtype=float)
@@ -89,6 +90,8 @@ class Ctx:
                     "accounting": _pick(accounting, keep),
                     # When the source shows the event (a back-dated clearing shows when entered).
                     "visible_at": at[keep] if visible is None else np.asarray(visible, float)[keep],
+                    # When the source stops showing it (a back-dated clearing undoes it).
+                    "hidden_at": np.nan if hidden is None else np.asarray(hidden, float)[keep],
                 }
             )
         )
@@ -105,6 +108,7 @@ class Ctx:
         tcode: str,
         rows: list[tuple],
         group=None,
+        change_ind: str = "U",
     ) -> None:
         """A change document (CDHDR) with its CDPOS rows and the event it stands for.
 
@@ -133,6 +137,7 @@ class Ctx:
                     "at": at[keep],
                     "user": _pick(user, keep),
                     "objectclas": objectclas,
+                    "change_ind": change_ind,
                     "objectid": _pick(objectid, keep),
                     "tcode": tcode,
                 }

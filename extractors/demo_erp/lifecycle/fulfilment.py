@@ -17,7 +17,7 @@ from ..clock import (
 )
 from .blocks import block_events
 from .context import Ctx, per_order_max
-from .keys import delivery_number, status_table
+from .keys import delivery_number, requisition_number, status_table
 
 GOODS = ("make_to_stock", "make_to_order")
 
@@ -83,12 +83,25 @@ def make_to_order_supply(ctx: Ctx) -> None:
     ctx.items["gr_at"] = gr_at
     ctx.items["gr_user"] = ctx.pick("warehouse", m)
     items = np.arange(m)
-    for kind, activity in (
-        ("requisition", "Create Purchase Requisition"),
-        ("production_order", "Create Production Order"),
-    ):
-        sel = ctx.i("mto_doc_kind") == kind
-        ctx.event(activity, np.where(sel, doc_at, np.nan), "BATCH_MM", item=items)
+    production = ctx.i("mto_doc_kind") == "production_order"
+    ctx.event(
+        "Create Production Order", np.where(production, doc_at, np.nan), "BATCH_MM", item=items
+    )
+    # EBAN keeps only a date: the creation time is in the requisition's change document.
+    requisition = ctx.i("mto_doc_kind") == "requisition"
+    banfn = requisition_number(ctx.o("order_seq")[ctx.item_order()], ctx.i("posnr"))
+    ctx.change(
+        "Create Purchase Requisition",
+        np.where(requisition, doc_at, np.nan),
+        "BATCH_MM",
+        ctx.item_order(),
+        items,
+        "BANF",
+        banfn,
+        "MD01",
+        [("EBAN", (ctx.config.client + banfn + "00010").astype(object), "KEY", "I", "", "")],
+        change_ind="I",
+    )
     ctx.event("Goods Receipt for Order", gr_at, ctx.i("gr_user"), item=items)
 
 
@@ -250,7 +263,8 @@ def _delivery_items(ctx: Ctx, item_split: np.ndarray) -> pd.DataFrame:
         group=d,
     )
     ctx.event("Post Goods Issue", di["gi_at"], di["gi_user"], item=items, delivery=d)
-    ctx.event("Proof of Delivery", di["pod_at"], di["pod_user"], item=items, delivery=d)
+    # LIKP keeps the date and time of the proof of delivery, not who entered it.
+    ctx.event("Proof of Delivery", di["pod_at"], "", item=items, delivery=d)
     return di
 
 

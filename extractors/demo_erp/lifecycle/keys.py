@@ -50,3 +50,8 @@ def header_key(ctx) -> np.ndarray:
 def item_key(ctx, items) -> np.ndarray:
     order = ctx.o("vbeln")[ctx.item_order()[items]]
     return (ctx.config.client + order + posnr(ctx.i("posnr")[items])).astype(object)
+
+
+def requisition_number(seq, item_posnr) -> np.ndarray:
+    """Purchase requisitions (and the other make-to-order documents) per order item."""
+    return num(1_000_000_000 + np.asarray(seq) * 16 + np.asarray(item_posnr) // 10)

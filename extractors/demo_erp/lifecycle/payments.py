@@ -233,20 +233,32 @@ def other_clearings(ctx: Ctx, head: pd.DataFrame) -> None:
     head["cancelled_belnr"] = np.where(s1_mask, orig_belnr, "")
 
 
-def dunning(ctx: Ctx, head: pd.DataFrame) -> pd.DataFrame:
-    """Weekly dunning runs (Mondays): level k at the first run 7 + 14 (k-1) days past due."""
-    paid_day = np.where(head["paid"], head["augdt_day"], np.inf)
-    payable_open = (
+def _open_until_day(head: pd.DataFrame) -> np.ndarray:
+    """The day the source first shows the invoice cleared: the clearing's entry day (a
+    back-dated clearing date is only seen once entered); inf while never cleared."""
+    entry = np.floor(head["clear_entry_at"].to_numpy(dtype=float) / DAY)
+    return np.where(head["paid"].to_numpy(dtype=bool), entry, np.inf)
+
+
+def _payable(head: pd.DataFrame) -> np.ndarray:
+    return (
         (head["fkart"] == "F2").to_numpy()
         & ~head["is_cancelled"].to_numpy()
         & ~np.isnan(head["released_at"].to_numpy())
     )
+
+
+def dunning(ctx: Ctx, head: pd.DataFrame) -> pd.DataFrame:
+    """Weekly dunning runs (Mondays): level k at the first run 7 + 14 (k-1) days past due,
+    for invoices the source still shows open on the run day."""
+    open_until = _open_until_day(head)
+    payable_open = _payable(head)
     frames = []
     for level in (1, 2, 3):
         target = head["due_day"].to_numpy() + 7 + 14 * (level - 1)
         wd = (target.astype(np.int64) + 3) % 7
         run = target + (7 - wd) % 7
-        sel = payable_open & (run < paid_day)
+        sel = payable_open & (run < open_until)
         frames.append(
             pd.DataFrame(
                 {
@@ -260,17 +272,16 @@ def dunning(ctx: Ctx, head: pd.DataFrame) -> pd.DataFrame:
 
 
 def due_date_passed(head: pd.DataFrame) -> pd.DataFrame:
-    """The day after the net due date, for invoices not cleared by then."""
-    paid_day = np.where(head["paid"], head["augdt_day"], np.inf)
-    payable = (
-        (head["fkart"] == "F2").to_numpy()
-        & ~head["is_cancelled"].to_numpy()
-        & ~np.isnan(head["released_at"].to_numpy())
-    )
-    sel = payable & (paid_day > head["due_day"].to_numpy())
+    """The day after the net due date, for invoices the source shows open then. A clearing
+    dated on or before the due date but entered later hides it again once entered."""
+    due = head["due_day"].to_numpy()
+    augdt = np.where(head["paid"], head["augdt_day"], np.inf)
+    sel = _payable(head) & (_open_until_day(head) > due)
+    hidden = np.where(augdt <= due, head["clear_entry_at"].to_numpy(dtype=float), np.nan)
     return pd.DataFrame(
         {
             "billing_no": head["billing_no"].to_numpy()[sel],
-            "at": (head["due_day"].to_numpy()[sel] + 1) * DAY,
+            "at": (due[sel] + 1) * DAY,
+            "hidden_at": hidden[sel],
         }
     )

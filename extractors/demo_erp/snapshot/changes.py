@@ -44,7 +44,7 @@ def cdhdr_table(docs: pd.DataFrame, client: str, flavour: str) -> pd.DataFrame:
             "UDATE": dats(at),
             "UTIME": tims(at),
             "TCODE": docs["tcode"].to_numpy(),
-            "CHANGE_IND": "U",
+            "CHANGE_IND": docs["change_ind"].to_numpy(),
         },
         len(docs),
     )

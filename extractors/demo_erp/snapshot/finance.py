@@ -478,7 +478,7 @@ class FinanceSnapshot:
         )
 
     # --- document flow ---------------------------------------------------------------
-    def vbfa(self, lips: pd.DataFrame, gi_docs: np.ndarray, di: pd.DataFrame) -> pd.DataFrame:
+    def vbfa(self, lips: pd.DataFrame, gi_docs: tuple, di: pd.DataFrame) -> pd.DataFrame:
         frames = []
         # Order item -> delivery item, and delivery item -> goods movement.
         frames.append(
@@ -510,8 +510,8 @@ class FinanceSnapshot:
                     "MANDT": self.client,
                     "VBELV": lips["VBELN"].to_numpy()[gi],
                     "POSNV": lips["POSNR"].to_numpy()[gi],
-                    "VBELN": gi_docs[gi],
-                    "POSNN": "000001",
+                    "VBELN": gi_docs[0][gi],
+                    "POSNN": num(gi_docs[1][gi], 6),
                     "VBTYP_N": "R",
                     "VBTYP_V": "J",
                     "RFMNG": di["qty"].to_numpy()[gi],

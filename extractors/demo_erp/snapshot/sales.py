@@ -473,9 +473,13 @@ class SalesSnapshot:
         table = frame("LIPS", self.flavour, cols, len(d))
         return apply_changes(table, "LIPS", self.pos, ["MANDT", "VBELN", "POSNR"])
 
-    def goods_issue_documents(self) -> np.ndarray:
+    def goods_issue_documents(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per delivery item: the goods-issue material document and its line number."""
         number = self.col(self.di, "delivery_no").astype(np.int64) - DELIVERY_BASE
-        return num(4_900_000_000 + number)
+        posnr_of = self.tl.items["posnr"].to_numpy()[self.col(self.di, "item")]
+        order = pd.DataFrame({"d": self.col(self.di, "delivery_no"), "p": posnr_of})
+        line = order.sort_values(["d", "p"]).groupby("d").cumcount().reindex(order.index) + 1
+        return num(4_900_000_000 + number), line.to_numpy()
 
     # --- make-to-order, services, subscriptions ---------------------------------------
     def eban(self) -> pd.DataFrame:
@@ -528,30 +532,73 @@ class SalesSnapshot:
         )
 
     def mseg(self) -> pd.DataFrame:
+        """Goods receipts into sales-order stock (101) and goods issues for deliveries (601)."""
+        return pd.concat([self._goods_receipts(), self._goods_issues()], ignore_index=True)
+
+    def _goods_receipts(self) -> pd.DataFrame:
         i = self.i[upto(self.i["gr_at"], self.as_of)]
         at = self.col(i, "gr_at")
+        return self._material_documents(
+            self._mto_number(i, 5_000_000_000),
+            np.ones(len(i), dtype=int),
+            "101",
+            at,
+            self.col(i, "gr_user"),
+            self.col(i, "matnr"),
+            self.col(i, "werks"),
+            self.col(i, "qty"),
+            np.full(len(i), True),
+            self._order_no(i),
+            posnr(self.col(i, "posnr")),
+        )
+
+    def _goods_issues(self) -> pd.DataFrame:
+        docs, lines = self.goods_issue_documents()
+        gi = upto(self.di["gi_at"], self.as_of)
+        d = self.di[gi]
+        items = self.tl.items
+        it = self.col(d, "item")
+        mto = items["fulfilment"].to_numpy()[it] == "make_to_order"
+        return self._material_documents(
+            docs[gi],
+            lines[gi],
+            "601",
+            self.col(d, "gi_at"),
+            self.col(d, "gi_user"),
+            items["matnr"].to_numpy()[it],
+            items["werks"].to_numpy()[it],
+            self.col(d, "qty"),
+            mto,
+            self.tl.orders["vbeln"].to_numpy()[self.col(d, "order_pos")],
+            posnr(items["posnr"].to_numpy()[it]),
+        )
+
+    def _material_documents(
+        self, mblnr, line, bwart, at, user, matnr, werks, qty, sales_order_stock, order, item
+    ) -> pd.DataFrame:
+        day = dats(at)
         return frame(
             "MSEG",
             self.flavour,
             {
                 "MANDT": self.client,
-                "MBLNR": self._mto_number(i, 5_000_000_000),
-                "MJAHR": dats(at).astype(str).astype(object),
-                "ZEILE": "0001",
-                "BWART": "101",
-                "MATNR": self.col(i, "matnr"),
-                "WERKS": self.col(i, "werks"),
-                "MENGE": self.col(i, "qty"),
-                "SOBKZ": "E",
-                "KDAUF": self._order_no(i),
-                "KDPOS": posnr(self.col(i, "posnr")),
-                "BUDAT_MKPF": dats(at),
-                "CPUDT_MKPF": dats(at),
+                "MBLNR": mblnr,
+                "MJAHR": day.astype("U8").astype("U4").astype(object),
+                "ZEILE": num(line, 4),
+                "BWART": bwart,
+                "MATNR": matnr,
+                "WERKS": werks,
+                "MENGE": qty,
+                "SOBKZ": np.where(sales_order_stock, "E", ""),
+                "KDAUF": np.where(sales_order_stock, order, ""),
+                "KDPOS": np.where(sales_order_stock, item, ""),
+                "BUDAT_MKPF": day,
+                "CPUDT_MKPF": day,
                 "CPUTM_MKPF": tims(at),
-                "USNAM_MKPF": self.col(i, "gr_user"),
+                "USNAM_MKPF": user,
             },
-            len(i),
-        ).assign(MJAHR=lambda f: f["BUDAT_MKPF"].str[:4])
+            len(mblnr),
+        )
 
     def _mto_int(self, i) -> np.ndarray:
         seq = self.tl.orders["order_seq"].to_numpy()[self.col(i, "order_pos")]

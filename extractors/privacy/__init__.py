@@ -1,0 +1,1 @@
+"""Pseudonymisation of personal data in the published warehouse (docs/reliability.md)."""
