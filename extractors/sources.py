@@ -45,8 +45,13 @@ def open_sources(settings: Settings) -> Sources:
     except BaseException:
         sap.close()
         raise
-    timezone = settings.timezone or manifest.get("timezone") or DEFAULT_TIMEZONE
-    return Sources(sap=sap, crm=crm, flavour=flavour, timezone=timezone)
+    return Sources(sap=sap, crm=crm, flavour=flavour, timezone=source_timezone(settings))
+
+
+def source_timezone(settings: Settings) -> str:
+    """The SAP system's time zone: the setting, else the demo ERP's, else the default."""
+    manifest = demo_manifest(settings) if settings.source == "demo" else {}
+    return settings.timezone or manifest.get("timezone") or DEFAULT_TIMEZONE
 
 
 def _sap_reader(settings: Settings) -> Reader:

@@ -8,8 +8,8 @@ with invoices as (
         invoice.invoice_id,
         item.is_cancelled,
         case
-            when item.reference_document_id <> item.sales_document_id
-                then 'delivery ' || item.reference_document_id
+            when reference.reference_document_id <> reference.sales_document_id
+                then 'delivery ' || reference.reference_document_id
             when cases.fulfilment_model = 'subscription' then 'plan date ' || (
                 select max(plan_date.billing_date)::varchar
                 from staging.stg_sap__billing_plans as plan
@@ -37,6 +37,11 @@ with invoices as (
         on
             invoice.invoice_id = item.billing_document_id
             and invoice.case_id = item.case_id
+    inner join staging.stg_sap__billing_document_items as reference
+        on
+            item.client_id = reference.client_id
+            and item.billing_document_id = reference.billing_document_id
+            and item.billing_item_id = reference.billing_item_id
     where invoice.activity = 'Create Invoice'
 )
 select distinct on (second.event_id)

@@ -1,7 +1,6 @@
 """The mining assets: conformance, discovered models, process maps, rules and bottlenecks,
 computed after dbt on every run by `mining.run.run_mining` (plain Python)."""
 
-from __future__ import annotations
 
 import base64
 from pathlib import Path
