@@ -14,6 +14,7 @@ DEMO_DIR := warehouse/demo_erp
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 PYTEST_ARGS ?=
 DEMO_ARGS ?=
+BENCH_ARGS ?=
 
 # graphviz: the `dot` program pm4py draws with; postgresql: the server the tests start.
 APT_PACKAGES := graphviz postgresql
@@ -25,7 +26,7 @@ $(SUDO) apt-get update -qq && \
 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1)
 endef
 
-.PHONY: help run test demo dev lint venv system-deps clean
+.PHONY: help run test demo bench dev lint venv system-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -39,6 +40,9 @@ test: system-deps venv ## set up and run the whole test suite (starts its own Po
 demo: venv ## generate the demo ERP into warehouse/demo_erp unless it is there
 	@if [ -e $(DEMO_DIR) ]; then echo "$(DEMO_DIR) exists; o2c demo --help shows how to grow it"; \
 	else $(BIN)/o2c demo $(DEMO_ARGS); fi
+
+bench: system-deps venv ## benchmarks on 10k and 100k items (BENCH_ARGS=--large adds 1M)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 dev: venv ## start the Dagster UI on the project's definitions
 	mkdir -p $(DAGSTER_HOME)

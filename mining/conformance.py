@@ -115,8 +115,9 @@ def _costs(ref: ReferenceNet, trace_length: int) -> dict:
 
 def _moves(trace: list[str], ref: ReferenceNet) -> tuple[list[str], list[str]]:
     t = Trace([Event({"concept:name": a}) for a in trace])
-    result = alignments.apply_trace(t, ref.net, ref.initial, ref.final,
-                                    parameters=_costs(ref, len(trace)))
+    result = alignments.apply_trace(
+        t, ref.net, ref.initial, ref.final, parameters=_costs(ref, len(trace))
+    )
     log_moves, model_moves = [], []
     for log_label, model_label in result["alignment"]:
         if log_label != SKIP and model_label == SKIP:

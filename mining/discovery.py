@@ -101,7 +101,7 @@ def discover_all(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> tuple[
     return model_frame, bpmn
 
 
-def discover(variants: pd.DataFrame, noise_threshold: float) -> dict:
+def discover(variants: pd.DataFrame, noise_threshold: float, precision: bool = True) -> dict:
     """Inductive miner (IMf) on the variant counts; fitness and precision on the log."""
     uvcl = Counter()
     for trace, cases in zip(variants["trace"], variants["cases"], strict=True):
@@ -121,7 +121,7 @@ def discover(variants: pd.DataFrame, noise_threshold: float) -> dict:
         "final": final,
         "bpmn": bpmn,
         "fitness": weighted_fitness(variants, net, initial, final),
-        "precision": weighted_precision(variants, net, initial, final),
+        "precision": weighted_precision(variants, net, initial, final) if precision else None,
     }
 
 

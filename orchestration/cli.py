@@ -8,6 +8,7 @@ gets the parsed options:
   demo     extractors.demo_erp.cli    run(args) -> int
   run      orchestration.pipeline     run_pipeline(**options)
   extract  extractors.extract         run_extraction(**options)
+  mine     mining.cli                 run(args) -> int
 
 `run_pipeline` and `run_extraction` return an exit code or anything else (taken as success).
 """
@@ -38,6 +39,12 @@ SUBCOMMANDS = {
         "run_extraction",
         True,
         "load the source tables into the raw schemas of the DuckDB warehouse",
+    ),
+    "mine": (
+        "mining.cli",
+        "run",
+        False,
+        "discover the process, check conformance and rules, find bottlenecks, draw maps",
     ),
 }
 
