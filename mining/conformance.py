@@ -8,6 +8,8 @@ what happened so far must fit, what is still to come is not missing.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass
 
@@ -164,14 +166,24 @@ def check_conformance(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> d
         "any_value(trace), count(*) from conformance_traces group by variant_id "
         "order by variant_id"
     ).fetchall()
-    rows, deviation_rows = [], []
+    model_hash = {model: hashlib.md5(path.read_bytes()).hexdigest()
+                  for model, path in config.reference_models.items()}
+    cached = _cached_alignments(con)
+    rows, deviation_rows, fresh = [], [], []
     for variant_id, model, complete, trace, cases in variants:
         if model not in nets:
             raise ValueError(f"no reference model for fulfilment model {model!r}")
-        ref = nets[model] if complete else prefix_nets[model]
-        result = align_variant(list(trace), ref, shortest[(model, complete)])
+        # A variant aligned before against the same model file keeps its result: a daily
+        # run aligns only the variants it has not seen.
+        result = cached.get((variant_id, model_hash[model]))
+        if result is None:
+            ref = nets[model] if complete else prefix_nets[model]
+            result = align_variant(list(trace), ref, shortest[(model, complete)])
+            fresh.append((variant_id, model_hash[model], result["cost"], result["fitness"],
+                          json.dumps(result["deviations"])))
         rows.append((variant_id, model, complete, result["cost"], result["fitness"], cases))
         deviation_rows += [(variant_id, a, kind) for a, kind in result["deviations"]]
+    _cache_alignments(con, fresh)
     variant_frame = pd.DataFrame(
         rows,
         columns=["variant_id", "fulfilment_model", "is_complete", "cost", "fitness", "cases"],
@@ -204,4 +216,28 @@ def check_conformance(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> d
     cases = con.execute(
         "select count(*), count(*) filter (where is_fit) from mining.case_conformance"
     ).fetchone()
-    return {"variants": len(variant_frame), "cases": cases[0], "fitting_cases": cases[1]}
+    return {"variants": len(variant_frame), "variants_aligned": len(fresh), "cases": cases[0],
+            "fitting_cases": cases[1]}
+
+
+CACHE_TABLE = "mining.alignment_cache"
+
+
+def _cached_alignments(con: duckdb.DuckDBPyConnection) -> dict:
+    con.execute("create schema if not exists mining")
+    con.execute(f"""
+        create table if not exists {CACHE_TABLE} (
+            variant_id varchar, model_hash varchar, cost integer, fitness double,
+            deviations varchar, primary key (variant_id, model_hash))
+    """)
+    rows = con.execute(f"select * from {CACHE_TABLE}").fetchall()
+    return {
+        (variant_id, model_hash): {"cost": cost, "fitness": fitness,
+                                   "deviations": [tuple(d) for d in json.loads(deviations)]}
+        for variant_id, model_hash, cost, fitness, deviations in rows
+    }
+
+
+def _cache_alignments(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    if rows:
+        con.executemany(f"insert or ignore into {CACHE_TABLE} values (?, ?, ?, ?, ?)", rows)

@@ -74,3 +74,12 @@ def test_variants_are_aligned_once(checked):
     assert summary["variants"] < summary["cases"] / 3
     total = con.execute("select sum(cases) from mining.variant_conformance").fetchone()[0]
     assert total == summary["cases"]
+
+
+def test_a_second_run_reuses_the_alignments_and_changes_nothing(checked):
+    _, con, summary = checked
+    assert summary["variants_aligned"] == summary["variants"]
+    before = con.execute("select * from mining.deviations order by all").fetchall()
+    again = check_conformance(con, MiningConfig.load())
+    assert again["variants_aligned"] == 0
+    assert con.execute("select * from mining.deviations order by all").fetchall() == before
