@@ -16,9 +16,23 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+SOURCES = ("models", "seeds", "macros", "tests", "dbt_project.yml")
+
+
+def _newest_source_change() -> float:
+    newest = 0.0
+    for name in SOURCES:
+        path = DBT_PROJECT_DIR / name
+        files = [path] if path.is_file() else path.rglob("*")
+        newest = max([newest, *(f.stat().st_mtime for f in files if f.is_file())])
+    return newest
+
+
 def ensure_manifest() -> Path:
-    """Parse the project when no manifest exists yet (a fresh clone, a cleaned target)."""
-    if not dbt_project.manifest_path.exists():
+    """Parse the project when the manifest is missing (a fresh clone, a cleaned target) or
+    older than a model, seed or macro: a stale manifest would not know the nodes dbt runs."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_change():
         subprocess.run(
             [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
              "--profiles-dir", str(DBT_PROJECT_DIR)],
