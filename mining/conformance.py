@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 from dataclasses import dataclass
 
@@ -166,21 +167,32 @@ def check_conformance(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> d
         "any_value(trace), count(*) from conformance_traces group by variant_id "
         "order by variant_id"
     ).fetchall()
-    model_hash = {model: hashlib.md5(path.read_bytes()).hexdigest()
-                  for model, path in config.reference_models.items()}
+    model_hash = {
+        model: hashlib.md5(path.read_bytes()).hexdigest()
+        for model, path in config.reference_models.items()
+    }
     cached = _cached_alignments(con)
-    rows, deviation_rows, fresh = [], [], []
-    for variant_id, model, complete, trace, cases in variants:
+    for _, model, _, _, _ in variants:
         if model not in nets:
             raise ValueError(f"no reference model for fulfilment model {model!r}")
-        # A variant aligned before against the same model file keeps its result: a daily
-        # run aligns only the variants it has not seen.
-        result = cached.get((variant_id, model_hash[model]))
-        if result is None:
-            ref = nets[model] if complete else prefix_nets[model]
-            result = align_variant(list(trace), ref, shortest[(model, complete)])
-            fresh.append((variant_id, model_hash[model], result["cost"], result["fitness"],
-                          json.dumps(result["deviations"])))
+    # A variant aligned before against the same model file keeps its result: a daily run
+    # aligns only the variants it has not seen.
+    todo = [
+        (variant_id, model, complete, tuple(trace))
+        for variant_id, model, complete, trace, _ in variants
+        if (variant_id, model_hash[model]) not in cached
+    ]
+    nets_by_kind = {(m, True): nets[m] for m in nets} | {(m, False): prefix_nets[m] for m in nets}
+    aligned = _align_all(todo, nets_by_kind, shortest)
+    fresh = [
+        (variant_id, model_hash[model], r["cost"], r["fitness"], json.dumps(r["deviations"]))
+        for (variant_id, model, _, _), r in zip(todo, aligned, strict=True)
+    ]
+    results = {(v, model_hash[m]): r for (v, m, _, _), r in zip(todo, aligned, strict=True)}
+    rows, deviation_rows = [], []
+    for variant_id, model, complete, _, cases in variants:
+        key = (variant_id, model_hash[model])
+        result = results.get(key) or cached[key]
         rows.append((variant_id, model, complete, result["cost"], result["fitness"], cases))
         deviation_rows += [(variant_id, a, kind) for a, kind in result["deviations"]]
     _cache_alignments(con, fresh)
@@ -216,11 +228,36 @@ def check_conformance(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> d
     cases = con.execute(
         "select count(*), count(*) filter (where is_fit) from mining.case_conformance"
     ).fetchone()
-    return {"variants": len(variant_frame), "variants_aligned": len(fresh), "cases": cases[0],
-            "fitting_cases": cases[1]}
+    return {
+        "variants": len(variant_frame),
+        "variants_aligned": len(fresh),
+        "cases": cases[0],
+        "fitting_cases": cases[1],
+    }
 
 
 CACHE_TABLE = "mining.alignment_cache"
+# Below this many variants a second process costs more than it saves.
+PARALLEL_FROM = 400
+_WORK: dict = {}
+
+
+def _align_one(item: tuple) -> dict:
+    _, model, complete, trace = item
+    return align_variant(
+        list(trace), _WORK["nets"][(model, complete)], _WORK["shortest"][(model, complete)]
+    )
+
+
+def _align_all(todo: list[tuple], nets: dict, shortest: dict) -> list[dict]:
+    """Aligns the variants, on every core when there are many (forked workers inherit the
+    nets, so nothing but the traces and results crosses process boundaries)."""
+    _WORK.update(nets=nets, shortest=shortest)
+    workers = os.cpu_count() or 1
+    if len(todo) < PARALLEL_FROM or workers < 2:
+        return [_align_one(item) for item in todo]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(_align_one, todo, chunksize=64)
 
 
 def _cached_alignments(con: duckdb.DuckDBPyConnection) -> dict:
@@ -232,8 +269,11 @@ def _cached_alignments(con: duckdb.DuckDBPyConnection) -> dict:
     """)
     rows = con.execute(f"select * from {CACHE_TABLE}").fetchall()
     return {
-        (variant_id, model_hash): {"cost": cost, "fitness": fitness,
-                                   "deviations": [tuple(d) for d in json.loads(deviations)]}
+        (variant_id, model_hash): {
+            "cost": cost,
+            "fitness": fitness,
+            "deviations": [tuple(d) for d in json.loads(deviations)],
+        }
         for variant_id, model_hash, cost, fitness, deviations in rows
     }
 
