@@ -78,15 +78,7 @@ def discover_all(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> tuple[
                 **files,
             }
         )
-        for node in result["bpmn"].get_nodes():
-            elements.append(
-                {
-                    "scope": scope,
-                    "element_type": type(node).__name__,
-                    "element_id": node.get_id(),
-                    "label": node.get_name() or None,
-                }
-            )
+        elements += model_elements(scope, result["bpmn"])
     model_frame = pd.DataFrame(models)
     con.execute("create schema if not exists mining")
     con.register("discovered", model_frame)
@@ -99,6 +91,25 @@ def discover_all(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> tuple[
     con.unregister("discovered")
     con.unregister("elements")
     return model_frame, bpmn
+
+
+def model_elements(scope: str, bpmn) -> list[dict]:
+    """The BPMN elements with ids derived from the model (pm4py's ids are random UUIDs, so
+    they would change on every run): scope, type, label and a number within those."""
+    nodes = sorted((type(n).__name__, n.get_name() or "") for n in bpmn.get_nodes())
+    counts: dict = {}
+    rows = []
+    for element_type, label in nodes:
+        counts[(element_type, label)] = counts.get((element_type, label), 0) + 1
+        rows.append(
+            {
+                "scope": scope,
+                "element_type": element_type,
+                "element_id": f"{scope}/{element_type}/{label}/{counts[(element_type, label)]}",
+                "label": label or None,
+            }
+        )
+    return rows
 
 
 def discover(variants: pd.DataFrame, noise_threshold: float, precision: bool = True) -> dict:

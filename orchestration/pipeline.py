@@ -17,9 +17,10 @@ import dagster as dg
 from extractors.credentials import scrub
 from extractors.extract import cli_path
 from extractors.load.warehouse import connect
+from extractors.publish import published_path
 from extractors.readers.base import SourceError
 from extractors.settings import Settings, SettingsError, load_settings
-from extractors.sources import DEMO_DATABASE
+from extractors.sources import DEMO_MANIFEST
 from orchestration.definitions import build_defs
 from orchestration.jobs import PIPELINE_JOB
 from orchestration.resources import ExtractionResource
@@ -57,7 +58,8 @@ def run_pipeline(
 
 def ensure_demo_source(settings: Settings, quiet: bool = False) -> None:
     """Generate the demo ERP into its folder when it is the source and is missing."""
-    if settings.source != "demo" or (settings.demo_dir / DEMO_DATABASE).exists():
+    # The manifest is written last: a generation killed half-way is generated again.
+    if settings.source != "demo" or (settings.demo_dir / DEMO_MANIFEST).exists():
         return
     try:
         from extractors.demo_erp import generate
@@ -108,6 +110,9 @@ def headline_figures(settings: Settings) -> dict:
 def print_headlines(settings: Settings, seconds: float) -> None:
     figures = headline_figures(settings)
     print(f"warehouse: {settings.warehouse}")
+    published = published_path(settings.warehouse)
+    if published.exists():
+        print(f"published for BI tools (read-only): {published}")
     print(f"as of: {figures['as_of']}  (pipeline took {seconds:.1f} s)")
     for schema, count in figures["rows_per_schema"].items():
         print(f"  {schema:<20} {count:>12,} rows")

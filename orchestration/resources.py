@@ -1,4 +1,4 @@
-"""Dagster resources: the extraction settings.
+"""Dagster resources: the extraction settings and the publishing options.
 
 Unset fields fall back to the config file ($O2C_CONFIG) and the environment (see
 extractors/settings.py), so `dagster dev` runs on the demo ERP with no configuration. The
@@ -45,5 +45,24 @@ class ExtractionResource(dg.ConfigurableResource):
         return cls(**{k: str(v) if hasattr(v, "as_posix") else v for k, v in values.items()})
 
 
+class PublishResource(dg.ConfigurableResource):
+    """Where the published copy goes and whether it is pseudonymised.
+
+    Unset: O2C_PUBLISHED (else published/o2c.duckdb beside the warehouse) and
+    O2C_PSEUDONYMISE. The pseudonymisation key is no field: O2C_PSEUDONYM_KEY only.
+    """
+
+    target: str | None = None
+    pseudonymise: bool | None = None
+
+
 def default_resources() -> dict[str, object]:
-    return {"extraction": ExtractionResource()}
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
+
+    return {
+        "extraction": ExtractionResource(),
+        "publishing": PublishResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+    }

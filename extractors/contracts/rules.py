@@ -30,14 +30,20 @@ from extractors.load.validate import BLANK_ALLOWED_KEY_FIELDS
 
 ERROR, WARN = "error", "warn"
 DATE_FORMAT = r"^\d{8}$"
-TIME_VALID = r"^([01]\d|2[0-3])[0-5]\d[0-5]\d$"
-TIMESTAMP_ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$"
+TIME_VALID = r"^(?:[01]\d|2[0-3])[0-5]\d[0-5]\d$"
+TIMESTAMP_ISO = (
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
 NUMC_DIGITS = r"^\d+$"
 CURRENCY_CODE = r"^[A-Z]{3}$"
 
 # SAP domains (values as in the ABAP dictionary), by field name in any table.
 _SD_CATEGORIES = tuple("ABCDEFGHIJKLMNOPQRSTUVWX012345678abcdefghijklmnopqrstu")
 _STATUS = ("A", "B", "C")
+_STATUS_FIELDS = (
+    *("GBSTK", "LFSTK", "FKSTK", "KOSTK", "WBSTK", "PDSTK"),  # header
+    *("GBSTA", "LFSTA", "FKSTA", "ABSTA", "KOSTA", "WBSTA"),  # item
+)
 DOMAINS: dict[str, tuple[str, ...]] = {
     "VBTYP": _SD_CATEGORIES,  # SD document category
     "VBTYP_N": _SD_CATEGORIES,
@@ -51,13 +57,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "RFBSK": tuple("ABCDEFGHIK"),  # posting status of a billing document
     "FKSAF": _STATUS,  # billing status of a billing plan date
     "CMGST": (*_STATUS, "D"),  # credit status
-    **{
-        name: _STATUS
-        for name in (
-            "GBSTK", "LFSTK", "FKSTK", "KOSTK", "WBSTK", "PDSTK",
-            "GBSTA", "LFSTA", "FKSTA", "ABSTA", "KOSTA", "WBSTA",
-        )
-    },  # fmt: skip
+    **dict.fromkeys(_STATUS_FIELDS, _STATUS),  # overall, delivery, billing, ... status
     "IS_WON": ("true", "false"),  # CRM
 }
 
@@ -122,20 +122,17 @@ class Reference:
         return f"references_{self.parent.lower()}"
 
 
+def _same(*fields: str) -> tuple[tuple[str, str], ...]:
+    return tuple((f, f) for f in fields)
+
+
 REFERENCES = (
     Reference("VBAP", "VBAK", (("MANDT", "MANDT"), ("VBELN", "VBELN"))),
     Reference("LIPS", "LIKP", (("MANDT", "MANDT"), ("VBELN", "VBELN"))),
     Reference("LIPS", "VBAP", (("MANDT", "MANDT"), ("VGBEL", "VBELN"), ("VGPOS", "POSNR"))),
     Reference("VBRP", "VBRK", (("MANDT", "MANDT"), ("VBELN", "VBELN"))),
-    Reference(
-        "BSEG", "BKPF",
-        (("MANDT", "MANDT"), ("BUKRS", "BUKRS"), ("BELNR", "BELNR"), ("GJAHR", "GJAHR")),
-    ),  # fmt: skip
-    Reference(
-        "CDPOS", "CDHDR",
-        (("MANDANT", "MANDANT"), ("OBJECTCLAS", "OBJECTCLAS"), ("OBJECTID", "OBJECTID"),
-         ("CHANGENR", "CHANGENR")),
-    ),  # fmt: skip
+    Reference("BSEG", "BKPF", _same("MANDT", "BUKRS", "BELNR", "GJAHR")),
+    Reference("CDPOS", "CDHDR", _same("MANDANT", "OBJECTCLAS", "OBJECTID", "CHANGENR")),
 )
 
 

@@ -177,7 +177,8 @@ def _batch_of(con: duckdb.DuckDBPyConnection, run_id: str | None) -> int | None:
         "SELECT max(batch_id) FROM meta.runs WHERE run_id = ? AND status = 'success'", [run_id]
     ).fetchall()[0]
     if row[0] is None:
-        row = con.execute("SELECT max(batch_id) FROM meta.runs WHERE status = 'success'").fetchall()[0]
+        newest = "SELECT max(batch_id) FROM meta.runs WHERE status = 'success'"
+        row = con.execute(newest).fetchall()[0]
     return row[0]
 
 

@@ -13,6 +13,7 @@ more) and names the columns where one is left: publishing fails rather than leak
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 import pyarrow as pa
@@ -30,6 +31,7 @@ from extractors.readers.base import quote
 
 LOOKUP = {"user": "_pseudonyms_user", "customer": "_pseudonyms_customer"}
 QUARANTINE_FUNCTION = "o2c_pseudonymise_quarantine"
+TEXT_FUNCTION = "o2c_pseudonymise_text"
 WITHHELD = "(withheld: pseudonymised)"
 MIN_VERIFIED_LENGTH = 3
 
@@ -53,14 +55,24 @@ class Pseudonymiser:
             QUARANTINE_FUNCTION, self.quarantine_content, ["VARCHAR", "VARCHAR"], "VARCHAR",
             null_handling="special", side_effects=False,
         )  # fmt: skip
+        con.create_function(
+            TEXT_FUNCTION, self.free_text, ["VARCHAR"], "VARCHAR", null_handling="special",
+            side_effects=False,
+        )  # fmt: skip
+        self.names: dict[str, str] = {}  # name -> token, for verify() and free text
+        self._pattern: re.Pattern | None = None
 
     def build_lookups(self, targets: list[Target]) -> dict[str, int]:
         """Create the lookup tables from every value the targets hold; returns their sizes."""
         sizes = {}
         for kind, table in LOOKUP.items():
-            values = set()
-            for query in self._value_queries(targets, kind):
-                values.update(row[0] for row in self.con.execute(query).fetchall())
+            values, names = set(), set()
+            for target, query in self._value_queries(targets, kind):
+                found = {row[0] for row in self.con.execute(query).fetchall()}
+                values |= found
+                if target.verified:
+                    names |= {v for v in found if v and len(v.strip()) >= MIN_VERIFIED_LENGTH}
+            self.names.update({name: token(name, kind, self.key) for name in names})
             values = sorted(v for v in values if v is not None and v.strip())
             lookup = pa.table(
                 {
@@ -74,17 +86,17 @@ class Pseudonymiser:
             sizes[kind] = len(values)
         return sizes
 
-    def _value_queries(self, targets: list[Target], kind: str) -> list[str]:
+    def _value_queries(self, targets: list[Target], kind: str) -> list[tuple[Target, str]]:
         fields = CHANGED_USER_FIELDS if kind == "user" else CHANGED_CUSTOMER_FIELDS
         queries = []
         for t in targets:
             source = self.relation(t.schema, t.table)
             col = quote(t.column)
             if t.kind == kind:
-                queries.append(f"SELECT DISTINCT {col} FROM {source}")
+                queries.append((t, f"SELECT DISTINCT {col} FROM {source}"))
             elif t.kind == "by_field":
                 condition = f"upper(trim({quote(t.field_column)})) IN ({_in_list(fields)})"
-                queries.append(f"SELECT DISTINCT {col} FROM {source} WHERE {condition}")
+                queries.append((t, f"SELECT DISTINCT {col} FROM {source} WHERE {condition}"))
         return queries
 
     def relation(self, schema: str, table: str) -> str:
@@ -100,6 +112,8 @@ class Pseudonymiser:
             col = f"t.{quote(t.column)}"
             if t.kind == "quarantine":
                 expression = f"{QUARANTINE_FUNCTION}('{table.upper()}', {col})"
+            elif t.kind == "free_text":
+                expression = f"{TEXT_FUNCTION}({col})"
             elif t.kind == "by_field":
                 field = f"upper(trim(t.{quote(t.field_column)}))"
                 joins += [self._join(f"u{i}", "user", col), self._join(f"c{i}", "customer", col)]
@@ -145,15 +159,22 @@ class Pseudonymiser:
                 row[name] = token(value, kind, self.key)
         return json.dumps(row)
 
+    def free_text(self, text: str | None) -> str | None:
+        """`text` with every name in it (as a whole word) replaced by its token."""
+        if not text or not self.names:
+            return text
+        if self._pattern is None:
+            longest_first = sorted(self.names, key=len, reverse=True)
+            alternatives = "|".join(re.escape(name) for name in longest_first)
+            self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+        return self._pattern.sub(lambda match: self.names[match.group(0)], text)
+
     def verify(self, catalog: str) -> list[str]:
         """Text columns of `catalog` that still hold a clear value; empty when none does."""
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE _clear_values AS "
-            + " UNION ".join(
-                f"SELECT value FROM {table} WHERE length(value) >= {MIN_VERIFIED_LENGTH}"
-                for table in LOOKUP.values()
-            )
-        )
+        names = pa.table({"value": pa.array(sorted(self.names), pa.string())})
+        self.con.register("_names", names)
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _clear_values AS SELECT * FROM _names")
+        self.con.unregister("_names")
         columns = self.con.execute(
             "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
             "WHERE database_name = ? AND data_type = 'VARCHAR' ORDER BY ALL",

@@ -41,8 +41,9 @@ CUSTOMER_FIELDS = {
     # Free text that in real CRMs usually names the customer ("ACME - 40 pumps").
     "OPPORTUNITIES": frozenset({"NAME"}),
 }
-# Fields whose names look personal but are not (checked by the catalogue guard test).
-NOT_PERSONAL = {("CDPOS", "TABNAME"), ("CDPOS", "FNAME")}
+# Fields whose names look personal but are not (checked by the catalogue guard test):
+# changed table and field names, the shipping point.
+NOT_PERSONAL = {("CDPOS", "TABNAME"), ("CDPOS", "FNAME"), ("LIKP", "VSTEL")}
 
 # Change documents: the value columns are personal when the changed field is.
 CHANGE_DOCUMENT_TABLE = "CDPOS"
@@ -69,6 +70,9 @@ CUSTOMER_COLUMNS = frozenset(
     }
 )  # fmt: skip
 CHANGE_VALUE_COLUMNS = frozenset({"new_value", "old_value", "value_new", "value_old"})
+# Free text that may mention a user or customer (mining's rule violations: "credit block
+# released by SALES17"): every name found in it is replaced by its token.
+FREE_TEXT_COLUMNS = frozenset({"detail"})
 FIELD_COLUMNS = ("field_name", "fname")
 # (schema.table, column, kind) for columns whose names do not tell.
 EXTRA_COLUMNS: tuple[tuple[str, str, str], ...] = ()
@@ -76,13 +80,19 @@ EXTRA_COLUMNS: tuple[tuple[str, str, str], ...] = ()
 
 @dataclass(frozen=True)
 class Target:
-    """A column to rewrite. kind: user, customer, by_field (change values) or quarantine."""
+    """A column to rewrite.
+
+    kind: user, customer, by_field (change values), free_text or quarantine.
+    """
 
     schema: str
     table: str
     column: str
     kind: str
     field_column: str | None = None  # by_field: the column naming the changed field
+    # Its values count as names when the copy is scanned for clear names: not for user
+    # groups, whose names ("SALES", "CRM") also occur as plain codes elsewhere.
+    verified: bool = True
 
 
 def targets_for(schema: str, table: str, columns: dict[str, str]) -> list[Target]:
@@ -101,8 +111,10 @@ def _raw_targets(schema: str, table: str, text: set[str]) -> list[Target]:
     out = []
     for column in sorted(text):
         upper = column.upper()
-        if upper in USER_FIELDS or upper in USER_FIELDS_BY_TABLE.get(name, ()):
+        if upper in USER_FIELDS:
             out.append(Target(schema, table, column, "user"))
+        elif upper in USER_FIELDS_BY_TABLE.get(name, ()):
+            out.append(Target(schema, table, column, "user", verified=False))
         elif upper in CUSTOMER_FIELDS.get(name, ()):
             out.append(Target(schema, table, column, "customer"))
         elif name == CHANGE_DOCUMENT_TABLE and upper in CHANGE_VALUE_FIELDS:
@@ -125,11 +137,13 @@ def _downstream_targets(schema: str, table: str, text: set[str]) -> list[Target]
         if name in extra:
             out.append(Target(schema, table, column, extra[name]))
         elif name in USER_COLUMNS:
-            out.append(Target(schema, table, column, "user"))
+            out.append(Target(schema, table, column, "user", verified=name != "user_group"))
         elif name in CUSTOMER_COLUMNS:
             out.append(Target(schema, table, column, "customer"))
         elif name in CHANGE_VALUE_COLUMNS and field:
             out.append(Target(schema, table, column, "by_field", field))
+        elif name in FREE_TEXT_COLUMNS:
+            out.append(Target(schema, table, column, "free_text", verified=False))
     return out
 
 

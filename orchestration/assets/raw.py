@@ -84,6 +84,15 @@ def extract_raw_tables(context: dg.AssetExecutionContext, extraction: Extraction
         f"batch {result.batch_id}: as of {result.as_of}; skipped (not in source): "
         f"{', '.join(result.skipped) or 'none'}"
     )
+    # A table the source's flavour does not have (VBUK/VBUP on S/4HANA) is reported empty
+    # rather than skipped: Dagster skips everything downstream of a skipped asset, and the
+    # dbt models read those tables as empty.
+    for name in result.skipped:
+        yield dg.MaterializeResult(
+            asset_key=asset_key(BY_NAME[name]),
+            metadata={"in_source": False, "batch_id": result.batch_id,
+                      "dagster/row_count": result.present_rows.get(BY_NAME[name].raw_name, 0)},
+        )
     for load in result.tables:
         yield dg.MaterializeResult(
             asset_key=asset_key(BY_NAME[load.table]),
