@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pytest
 
+# Source outages are retried after 30 s in production; the tests need not wait.
+os.environ.setdefault("O2C_SOURCE_RETRY_SECONDS", "0")
+
 PG_USER = "o2c_test"
 PG_DATABASE = "o2c_test"
 # The project reads source credentials from the environment only, never from URLs.

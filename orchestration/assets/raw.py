@@ -6,11 +6,15 @@ can be subset: materialising raw_sap/vbak alone loads VBAK alone. Tables absent 
 source's flavour (VBUK/VBUP on S/4HANA) are skipped, not failed.
 """
 
+import os
+
 import dagster as dg
 
 from extractors.catalogue import BY_NAME, TABLES, SourceTable
 from extractors.extract import run_extraction
 from extractors.load.table_load import TableLoad
+from extractors.load.warehouse import WarehouseBusyError
+from extractors.readers.base import SourceError
 from orchestration.resources import ExtractionResource
 
 # The load metadata every raw table has, for the column schema shown in Dagster's UI.
@@ -56,6 +60,7 @@ def _spec(table: SourceTable) -> dg.AssetSpec:
 TABLE_BY_KEY = {asset_key(t): t for t in TABLES}
 
 
+
 def _metadata(load: TableLoad) -> dict:
     return {
         "source_rows": load.source_rows,
@@ -77,9 +82,20 @@ def _metadata(load: TableLoad) -> dict:
 )
 def extract_raw_tables(context: dg.AssetExecutionContext, extraction: ExtractionResource):
     tables = [TABLE_BY_KEY[key].name for key in context.selected_asset_keys]
-    result = run_extraction(
-        extraction.settings(), tables=tables, run_id=context.run.run_id, logger=context.log
-    )
+    try:
+        result = run_extraction(
+            extraction.settings(), tables=tables, run_id=context.run.run_id, logger=context.log
+        )
+    except (SourceError, WarehouseBusyError) as error:
+        # A source outage (database down, wrong password, missing export) or a warehouse
+        # another process holds may pass: retried O2C_SOURCE_RETRIES times (2),
+        # O2C_SOURCE_RETRY_SECONDS apart (30); the message names
+        # the source and never the password; the last good warehouse stays untouched.
+        context.log.error(str(error))
+        raise dg.RetryRequested(
+            max_retries=int(os.environ.get("O2C_SOURCE_RETRIES", "2")),
+            seconds_to_wait=float(os.environ.get("O2C_SOURCE_RETRY_SECONDS", "30")),
+        ) from error
     context.log.info(
         f"batch {result.batch_id}: as of {result.as_of}; skipped (not in source): "
         f"{', '.join(result.skipped) or 'none'}"

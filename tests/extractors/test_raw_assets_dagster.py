@@ -15,10 +15,15 @@ from orchestration.sensors import export_files_sensor
 VBAK = dg.AssetKey(["raw_sap", "vbak"])
 
 
+RAW_KEYS = [dg.AssetKey(t.raw_name.split(".")) for t in TABLES]
+
+
 def run_job(settings, **kwargs) -> dg.ExecuteInProcessResult:
+    """The pipeline job restricted to the raw tables (dbt and mining have their own tests)."""
     job = build_defs({"extraction": ExtractionResource.from_settings(settings)}).resolve_job_def(
         PIPELINE_JOB
     )
+    kwargs.setdefault("asset_selection", RAW_KEYS)
     return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), **kwargs)
 
 
@@ -69,15 +74,21 @@ def test_selecting_one_asset_loads_only_its_table(write_source):
     assert count(settings.warehouse, "raw_sap.vbak") == 2
 
 
-def test_tables_missing_from_the_flavour_are_skipped_not_failed(write_source):
+def test_tables_missing_from_the_flavour_are_reported_empty_not_failed(write_source):
     settings = write_source("sqlite", make_tables("s4", rows=2))  # no VBUK: S/4HANA
 
     result = run_job(settings)
 
     assert result.success
-    keys = {m.asset_key for m in result.asset_materializations_for_node("extract_raw_tables")}
-    assert dg.AssetKey(["raw_sap", "vbuk"]) not in keys
-    assert len(keys) == len(tables_for("s4"))
+    materialized = result.asset_materializations_for_node("extract_raw_tables")
+    by_key = {m.asset_key: m.metadata for m in materialized}
+    # Reported, so nothing downstream is skipped, and marked as absent from the source.
+    assert len(by_key) == len(TABLES)
+    vbuk = by_key[dg.AssetKey(["raw_sap", "vbuk"])]
+    assert vbuk["in_source"].value is False
+    assert vbuk["dagster/row_count"].value == 0
+    assert all("in_source" not in by_key[dg.AssetKey(t.raw_name.split("."))]
+               for t in tables_for("s4"))
 
 
 def test_sensor_starts_a_run_when_export_files_are_new_or_changed(write_source):
