@@ -46,28 +46,50 @@ def stage(name: str, command: list[str], env: dict) -> dict:
     result = measure(command, env=env, cwd=str(ROOT))
     if result.returncode != 0:
         raise RuntimeError(f"{name} failed ({result.returncode}):\n{result.output[-3000:]}")
-    return {"stage": name, "seconds": round(result.seconds, 2),
-            "peak_rss_mb": round(result.peak_rss_mb)}
+    return {
+        "stage": name,
+        "seconds": round(result.seconds, 2),
+        "peak_rss_mb": round(result.peak_rss_mb),
+    }
 
 
 def pipeline_stages(demo: Path, warehouse: Path, artifacts: Path) -> list[dict]:
     """Extraction, dbt, mining and publish of one source into one warehouse."""
-    env = {"O2C_SAP_SOURCE": "demo", "O2C_DEMO_DIR": str(demo),
-           "O2C_CRM_EXPORT_DIR": str(demo / "crm"), "O2C_WAREHOUSE": str(warehouse),
-           "O2C_SOURCE_TIMEZONE": "Europe/Berlin"}
+    env = {
+        "O2C_SAP_SOURCE": "demo",
+        "O2C_DEMO_DIR": str(demo),
+        "O2C_CRM_EXPORT_DIR": str(demo / "crm"),
+        "O2C_WAREHOUSE": str(warehouse),
+        "O2C_SOURCE_TIMEZONE": "Europe/Berlin",
+    }
     target = warehouse.parent / "dbt_target"
     return [
         stage("extraction", [str(BIN / "o2c"), "extract"], env),
-        stage("dbt", [str(BIN / "dbt"), "build", "--quiet", "--project-dir", "dbt_project",
-                      "--profiles-dir", "dbt_project", "--target-path", str(target)], env),
+        stage(
+            "dbt",
+            [
+                str(BIN / "dbt"),
+                "build",
+                "--quiet",
+                "--project-dir",
+                "dbt_project",
+                "--profiles-dir",
+                "dbt_project",
+                "--target-path",
+                str(target),
+            ],
+            env,
+        ),
         stage("mining", [str(BIN / "o2c"), "mine", "--artifacts", str(artifacts)], env),
         stage("publish", [sys.executable, "-m", "bench.publish_stage", str(warehouse)], env),
     ]
 
 
 def median_of(runs: list[Measured]) -> tuple[float, float]:
-    return (statistics.median(r.seconds for r in runs),
-            statistics.median(r.peak_rss_mb for r in runs))
+    return (
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.peak_rss_mb for r in runs),
+    )
 
 
 def compare_mining(warehouse: Path, repeat: int) -> dict:
@@ -86,12 +108,15 @@ def compare_mining(warehouse: Path, repeat: int) -> dict:
             raise RuntimeError(f"{name} failed:\n{failed[0].output[-3000:]}")
         seconds, rss = median_of(runs)
         steps = json.loads(runs[-1].output.strip().splitlines()[-1])
-        results[name] = {"seconds": round(seconds, 2), "peak_rss_mb": round(rss),
-                         "steps": {k: round(v, 2) for k, v in steps.items()}}
-    results["speedup"] = round(results["plain_pm4py"]["seconds"] /
-                               results["project"]["seconds"], 1)
-    results["memory_ratio"] = round(results["project"]["peak_rss_mb"] /
-                                    results["plain_pm4py"]["peak_rss_mb"], 2)
+        results[name] = {
+            "seconds": round(seconds, 2),
+            "peak_rss_mb": round(rss),
+            "steps": {k: round(v, 2) for k, v in steps.items()},
+        }
+    results["speedup"] = round(results["plain_pm4py"]["seconds"] / results["project"]["seconds"], 1)
+    results["memory_ratio"] = round(
+        results["project"]["peak_rss_mb"] / results["plain_pm4py"]["peak_rss_mb"], 2
+    )
     return results
 
 
@@ -101,8 +126,10 @@ def scan_floor(warehouse: Path, repeat: int = 5) -> float:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for _ in range(repeat):
             started = time.perf_counter()
-            con.execute("select count(*), count(distinct case_id), min(event_at), "
-                        "max(event_at) from marts.fct_o2c_events").fetchall()
+            con.execute(
+                "select count(*), count(distinct case_id), min(event_at), "
+                "max(event_at) from marts.fct_o2c_events"
+            ).fetchall()
             times.append(time.perf_counter() - started)
     return round(statistics.median(times), 3)
 
@@ -113,17 +140,35 @@ def bench_size(items: int, repeat: int) -> dict:
     folder.mkdir(parents=True)
     demo, warehouse = folder / "demo", folder / "full" / "o2c.duckdb"
     warehouse.parent.mkdir()
-    generation = stage("demo generation", [str(BIN / "o2c"), "demo", "--items", str(items),
-                                           "--seed", "1", "--formats", "sqlite",
-                                           "--output", str(demo)], {})
+    generation = stage(
+        "demo generation",
+        [
+            str(BIN / "o2c"),
+            "demo",
+            "--items",
+            str(items),
+            "--seed",
+            "1",
+            "--formats",
+            "sqlite",
+            "--output",
+            str(demo),
+        ],
+        {},
+    )
     stages = pipeline_stages(demo, warehouse, folder / "artifacts")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         events, cases = con.execute(
-            "select count(*), count(distinct case_id) from marts.fct_o2c_events").fetchone()
+            "select count(*), count(distinct case_id) from marts.fct_o2c_events"
+        ).fetchone()
     total = round(sum(s["seconds"] for s in stages), 1)
     result = {
-        "items": items, "cases": cases, "events": events, "generation": generation,
-        "stages": stages, "pipeline_seconds": total,
+        "items": items,
+        "cases": cases,
+        "events": events,
+        "generation": generation,
+        "stages": stages,
+        "pipeline_seconds": total,
         "pipeline_peak_rss_mb": max(s["peak_rss_mb"] for s in stages),
         "events_per_second": round(events / total),
         "mining_comparison": compare_mining(warehouse, repeat if items <= 100_000 else 1),
@@ -135,25 +180,38 @@ def bench_size(items: int, repeat: int) -> dict:
 
 def incremental(demo: Path, warehouse: Path, folder: Path) -> dict:
     """A week more of business: the daily run on the existing warehouse vs a rebuild."""
-    grow = stage("grow source by 7 days", [str(BIN / "o2c"), "demo", "--days", "7",
-                                           "--formats", "sqlite", "--output", str(demo)], {})
+    grow = stage(
+        "grow source by 7 days",
+        [str(BIN / "o2c"), "demo", "--days", "7", "--formats", "sqlite", "--output", str(demo)],
+        {},
+    )
     daily = pipeline_stages(demo, warehouse, folder / "artifacts")
     rebuild_warehouse = folder / "rebuild" / "o2c.duckdb"
     rebuild_warehouse.parent.mkdir()
     rebuild = pipeline_stages(demo, rebuild_warehouse, folder / "artifacts_rebuild")
     daily_s = sum(s["seconds"] for s in daily)
     rebuild_s = sum(s["seconds"] for s in rebuild)
-    return {"grow_seconds": grow["seconds"], "daily_seconds": round(daily_s, 1),
-            "rebuild_seconds": round(rebuild_s, 1), "ratio": round(daily_s / rebuild_s, 2),
-            "daily_stages": daily, "rebuild_stages": rebuild}
+    return {
+        "grow_seconds": grow["seconds"],
+        "daily_seconds": round(daily_s, 1),
+        "rebuild_seconds": round(rebuild_s, 1),
+        "ratio": round(daily_s / rebuild_s, 2),
+        "daily_stages": daily,
+        "rebuild_stages": rebuild,
+    }
 
 
 def machine() -> dict:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(),
-            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
-            "versions": {p: version(p) for p in ("duckdb", "dbt-core", "dbt-duckdb", "pm4py",
-                                                 "dagster", "pandas")}}
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+        "versions": {
+            p: version(p)
+            for p in ("duckdb", "dbt-core", "dbt-duckdb", "pm4py", "dagster", "pandas")
+        },
+    }
 
 
 def write_report(results: dict) -> None:
@@ -167,20 +225,31 @@ def write_report(results: dict) -> None:
 
 def render(results: dict) -> str:
     m = results["machine"]
-    lines = [f"Measured {results['measured_at']} on {m['cpus']} cores, {m['memory_gb']} GiB, "
-             f"Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
-             "", "| items | events | stage | seconds | peak RSS (MB) |", "|---|---|---|---|---|"]
+    lines = [
+        f"Measured {results['measured_at']} on {m['cpus']} cores, {m['memory_gb']} GiB, "
+        f"Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
+        "",
+        "| items | events | stage | seconds | peak RSS (MB) |",
+        "|---|---|---|---|---|",
+    ]
     for r in results["sizes"]:
         for s in [r["generation"], *r["stages"]]:
-            lines.append(f"| {r['items']:,} | {r['events']:,} | {s['stage']} | {s['seconds']} "
-                         f"| {s['peak_rss_mb']} |")
-        lines.append(f"| {r['items']:,} | {r['events']:,} | **pipeline (extraction to "
-                     f"publish)** | **{r['pipeline_seconds']}** | **{r['pipeline_peak_rss_mb']}**"
-                     f" |")
-    lines += ["", "| items | plain pm4py s | project s | speedup | plain pm4py MB "
-              "| project MB | memory ratio | DuckDB scan floor s | daily run s "
-              "| full rebuild s | daily/rebuild |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+            lines.append(
+                f"| {r['items']:,} | {r['events']:,} | {s['stage']} | {s['seconds']} "
+                f"| {s['peak_rss_mb']} |"
+            )
+        lines.append(
+            f"| {r['items']:,} | {r['events']:,} | **pipeline (extraction to "
+            f"publish)** | **{r['pipeline_seconds']}** | **{r['pipeline_peak_rss_mb']}**"
+            f" |"
+        )
+    lines += [
+        "",
+        "| items | plain pm4py s | project s | speedup | plain pm4py MB "
+        "| project MB | memory ratio | DuckDB scan floor s | daily run s "
+        "| full rebuild s | daily/rebuild |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results["sizes"]:
         c, i = r["mining_comparison"], r["incremental"]
         lines.append(
@@ -188,7 +257,8 @@ def render(results: dict) -> str:
             f"{c['speedup']}x | {c['plain_pm4py']['peak_rss_mb']} | "
             f"{c['project']['peak_rss_mb']} | {c['memory_ratio']} | "
             f"{r['scan_floor_seconds']} | {i['daily_seconds']} | {i['rebuild_seconds']} | "
-            f"{i['ratio']} |")
+            f"{i['ratio']} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -199,8 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of short stages (median)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000] if args.large else [])
-    results = {"measured_at": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": machine(),
-               "sizes": []}
+    results = {
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "sizes": [],
+    }
     for items in sizes:
         print(f"bench: {items:,} items ...", flush=True)
         results["sizes"].append(bench_size(items, args.repeat))

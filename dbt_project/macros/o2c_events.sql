@@ -10,6 +10,11 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- A list var as a SQL list of numbers. -#}
+{% macro sql_number_list(values) -%}
+    ({% for value in values %}{{ value | int }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
 {#- A list var as a SQL list of text literals. -#}
 {% macro sql_text_list(values) -%}
     ({% for value in values %}'{{ value }}'{% if not loop.last %}, {% endif %}{% endfor %})
@@ -66,4 +71,42 @@ left join {{ ref('int_users') }} as u
 {#- Source key text: the key fields of the source row joined by '/'. -#}
 {% macro source_key(columns) -%}
     concat_ws('/', {{ columns | join(', ') }})
+{%- endmacro %}
+
+{#- An amount converted between currencies with the rate of int_currency_rates valid on a
+    date; the amount itself when both currencies are the same, NULL when no rate is known.
+    Pass qualified column names (the subquery's table would capture bare ones). -#}
+{% macro convert_currency(amount, from_currency, to_currency, on_date) -%}
+    case
+        when {{ from_currency }} = {{ to_currency }} then {{ amount }}
+        else {{ amount }} * (
+            select rates.exchange_rate
+            from {{ ref('int_currency_rates') }} as rates
+            where
+                rates.from_currency_code = {{ from_currency }}
+                and rates.to_currency_code = {{ to_currency }}
+                and {{ on_date }} between rates.valid_from_date and rates.valid_to_date
+        )
+    end
+{%- endmacro %}
+
+{#- Working days after the local date of `start_at` up to and including that of `end_at`,
+    by the calendar `calendar_id` (int_calendar_days); NULL when either is NULL. Pass
+    qualified column names: the subquery's own tables would capture bare ones. -#}
+{% macro working_days_between(calendar_id, start_at, end_at) -%}
+    (
+        select end_day.working_day_number - start_day.working_day_number
+        from {{ ref('int_calendar_days') }} as start_day
+        inner join {{ ref('int_calendar_days') }} as end_day
+            on start_day.calendar_id = end_day.calendar_id
+        where
+            start_day.calendar_id = {{ calendar_id }}
+            and start_day.calendar_date = cast({{ utc_to_local(start_at) }} as date)
+            and end_day.calendar_date = cast({{ utc_to_local(end_at) }} as date)
+    )
+{%- endmacro %}
+
+{#- Days between two UTC timestamps, with the fraction of a day (seconds / 86400). -#}
+{% macro days_between(start_at, end_at) -%}
+    (epoch({{ end_at }}) - epoch({{ start_at }})) / 86400.0
 {%- endmacro %}

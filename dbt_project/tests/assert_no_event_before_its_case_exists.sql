@@ -34,5 +34,5 @@ where
     events.event_at < cases.created_at
     and activities.family <> 'crm'
     and events.activity not in (
-        'Receive Payment', 'Receive Down Payment', 'Create Purchase Requisition'
+        'Receive Payment', 'Receive Down Payment'
     )

@@ -80,7 +80,7 @@ def events(tl: Timeline, as_of: float, tz: str, automated: set[str]) -> pd.DataF
             "resource": np.where(users == "", None, users),
             "is_automated": np.where(
                 users == "",
-                ev["activity"].map(SYSTEM_EVENTS).fillna(False).to_numpy(bool),
+                ev["activity"].map(lambda a: SYSTEM_EVENTS.get(a, False)).to_numpy(bool),
                 np.isin(users.astype(str), list(automated)),
             ),
             "delivery": ev["delivery"].to_numpy(),
@@ -267,9 +267,13 @@ def invoices(tl: Timeline, as_of: float, tz: str) -> pd.DataFrame:
         as_of,
     )
     augdt = np.where(cleared, b["augdt_day"], np.nan)
-    due = b["due_day"].to_numpy()
+    # The due and discount dates as the source shows them: a baseline-date change entered
+    # after the as-of time does not count yet.
+    changed = upto(b["baseline_changed_at"], as_of)
+    shift = np.where(changed, 0.0, b["baseline_day"].to_numpy() - b["baseline_new_day"].to_numpy())
+    due = b["due_day"].to_numpy() + shift
     as_of_day = np.floor(as_of / DAY)
-    disc = b["discount_day"].to_numpy()
+    disc = b["discount_day"].to_numpy() + shift
     dunning = tl.dunning[tl.dunning["run_day"] * DAY <= as_of].groupby("billing_no")["level"].max()
     open_ = released & ~cleared & ~cancelled
     return pd.DataFrame(

@@ -1,7 +1,6 @@
 """The mining assets: conformance, discovered models, process maps, rules and bottlenecks,
 computed after dbt on every run by `mining.run.run_mining` (plain Python)."""
 
-
 import base64
 from pathlib import Path
 
@@ -52,9 +51,12 @@ def mine_o2c_process(context: dg.AssetExecutionContext, extraction: ExtractionRe
     shared = {"seconds": dg.MetadataValue.json(result["seconds"])}
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["mining", "case_conformance"]),
-        metadata={**shared, "cases": conformance["cases"],
-                  "fitting_cases": conformance["fitting_cases"],
-                  "variants_aligned": conformance["variants"]},
+        metadata={
+            **shared,
+            "cases": conformance["cases"],
+            "fitting_cases": conformance["fitting_cases"],
+            "variants_aligned": conformance["variants"],
+        },
     )
     yield dg.MaterializeResult(asset_key=dg.AssetKey(["mining", "deviations"]), metadata=shared)
     yield dg.MaterializeResult(
@@ -82,5 +84,6 @@ def _process_map_metadata(maps_dir: Path) -> dict:
     if picture.exists():
         encoded = base64.b64encode(picture.read_bytes()).decode()
         metadata["process_map"] = dg.MetadataValue.md(
-            f"![process map](data:image/svg+xml;base64,{encoded})")
+            f"![process map](data:image/svg+xml;base64,{encoded})"
+        )
     return metadata

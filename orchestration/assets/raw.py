@@ -60,7 +60,6 @@ def _spec(table: SourceTable) -> dg.AssetSpec:
 TABLE_BY_KEY = {asset_key(t): t for t in TABLES}
 
 
-
 def _metadata(load: TableLoad) -> dict:
     return {
         "source_rows": load.source_rows,
@@ -106,8 +105,11 @@ def extract_raw_tables(context: dg.AssetExecutionContext, extraction: Extraction
     for name in result.skipped:
         yield dg.MaterializeResult(
             asset_key=asset_key(BY_NAME[name]),
-            metadata={"in_source": False, "batch_id": result.batch_id,
-                      "dagster/row_count": result.present_rows.get(BY_NAME[name].raw_name, 0)},
+            metadata={
+                "in_source": False,
+                "batch_id": result.batch_id,
+                "dagster/row_count": result.present_rows.get(BY_NAME[name].raw_name, 0),
+            },
         )
     for load in result.tables:
         yield dg.MaterializeResult(

@@ -2,7 +2,6 @@
 dbt's tests as asset checks. Asset key = warehouse address: marts.fct_o2c_events is
 marts/fct_o2c_events, and the dbt sources are the raw assets (raw_sap/vbak)."""
 
-
 import os
 from collections.abc import Mapping
 from typing import Any

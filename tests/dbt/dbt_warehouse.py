@@ -62,6 +62,14 @@ class DemoWarehouse:
         assert result.status == "success"
 
 
+def as_utc_naive(values: pd.Series) -> pd.Series:
+    """Timestamps as naive UTC to the second (the truth is tz-aware, DuckDB's naive UTC)."""
+    values = pd.to_datetime(values)
+    if values.dt.tz is not None:
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    return values.dt.floor("s")
+
+
 def dbt_executable() -> str:
     candidate = Path(sys.executable).parent / "dbt"
     return str(candidate) if candidate.exists() else "dbt"

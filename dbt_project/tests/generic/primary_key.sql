@@ -1,5 +1,6 @@
-{#- The columns identify a row: every key column is filled and no two rows share a key. -#}
-{% test primary_key(model, columns) %}
+{#- The columns identify a row: every key column is filled (except those in `nullable`,
+    where NULL is one value) and no two rows share a key. -#}
+{% test primary_key(model, columns, nullable=[]) %}
 
 with keys as (
 
@@ -14,7 +15,7 @@ select *
 from keys
 where
     rows_with_key > 1
-    {% for column in columns %}
+    {% for column in columns if column not in nullable %}
         or {{ column }} is null
     {% endfor %}
 

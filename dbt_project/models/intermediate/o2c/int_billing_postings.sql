@@ -1,7 +1,8 @@
 -- One row per accounting document that posts a billing document (BKPF AWTYP VBRK, AWKEY =
 -- billing document): the release to accounting, the receivable's net due date and its
 -- clearing. A clearing's time is the clearing date (AUGDT) with the time the clearing
--- document was entered (CPUTM).
+-- document was entered (CPUTM). Cash discount: the first discount period (ZBD1T days at
+-- ZBD1P percent) when the terms grant one; SKNTO is the discount the payment took.
 
 {#- Several models read it: computed once. -#}
 {{ config(materialized='table') }}
@@ -68,6 +69,17 @@ receivables as (
                 else coalesce(customer_lines.cash_discount_days_1, 0)
             end as integer
         ) as net_due_date,
+        case
+            when customer_lines.cash_discount_percent > 0
+                then
+                    customer_lines.baseline_date
+                    + cast(coalesce(customer_lines.cash_discount_days_1, 0) as integer)
+        end as cash_discount_date,
+        customer_lines.cash_discount_percent,
+        customer_lines.cash_discount_amount,
+        customer_lines.amount_company_currency,
+        customer_lines.amount_document_currency,
+        customer_lines.payment_terms_code,
         customer_lines.clearing_date,
         customer_lines.clearing_entry_date,
         customer_lines.clearing_document_id,
@@ -99,6 +111,12 @@ select
     receivables.special_gl_indicator,
     receivables.baseline_date,
     receivables.net_due_date,
+    receivables.cash_discount_date,
+    receivables.cash_discount_percent,
+    receivables.cash_discount_amount,
+    receivables.amount_company_currency,
+    receivables.amount_document_currency,
+    receivables.payment_terms_code,
     receivables.clearing_date,
     receivables.clearing_document_id,
     clearing_documents.document_type as clearing_document_type,

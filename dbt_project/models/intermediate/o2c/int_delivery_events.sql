@@ -1,5 +1,6 @@
 -- One row per delivery event and case: Create Delivery, Post Goods Issue (time from the
--- document flow's goods movement) and Proof of Delivery, per delivered order item.
+-- document flow's goods movement, user from its material document) and Proof of Delivery,
+-- per delivered order item.
 with delivery_items as (
 
     select * from {{ ref('int_delivery_items') }}
@@ -27,15 +28,15 @@ events as (
 
     union all
 
-    -- The document flow has no user: SAP records who posted the goods issue only in the
-    -- material document, which the source does not hold for deliveries.
+    -- The document flow row identifies the goods issue (its key stays the event's id when
+    -- the material document arrives later); the material document names who posted it.
     select
         case_id,
         sales_order_id,
         sales_order_item_id,
         'Post Goods Issue' as activity,
         goods_issue_at as event_at,
-        cast(null as varchar) as resource,
+        goods_issue_by as resource,
         '{{ var("source_system") }}' as source_system,
         'VBFA' as source_table,
         {{ source_key([
@@ -50,6 +51,8 @@ events as (
 
     union all
 
+    -- LIKP keeps when the customer confirmed receipt, not who entered it: no user, and
+    -- not an automated step either.
     select
         case_id,
         sales_order_id,

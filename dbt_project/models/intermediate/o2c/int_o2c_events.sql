@@ -1,5 +1,10 @@
 -- One row per event and case: every activity family's events, with the activity's place
 -- and kind from the catalogue (seed o2c_activities) and the row's id.
+
+{#- The incremental event log reads it twice (new rows, rows gone) and the case facts once:
+    computed once. -#}
+{{ config(materialized='table') }}
+
 with events as (
 
     {% for model in [

@@ -1,4 +1,6 @@
--- One row per sales order item: the case of the event log (case_id = order-item).
+-- One row per sales order item: the case of the event log (case_id = order-item), with
+-- its payment terms (the item's VBKD row, else the header's) and the payment timing they
+-- stand for (seed sap_payment_terms: terms with a down payment are paid in advance).
 
 {#- Several models read it: computed once. -#}
 {{ config(materialized='table') }}
@@ -18,6 +20,19 @@ orders as (
 item_statuses as (
 
     select * from {{ ref('stg_sap__sales_document_item_statuses') }}
+
+),
+
+item_business_data as (
+
+    select * from {{ ref('stg_sap__sales_business_data') }}
+    where sales_document_item_id <> '000000'
+
+),
+
+payment_terms as (
+
+    select * from {{ ref('sap_payment_terms') }}
 
 ),
 
@@ -56,10 +71,20 @@ select  -- noqa: ST06
     orders.customer_id,
     orders.company_code,
     orders.requested_delivery_date,
+    coalesce(item_business_data.payment_terms_code, orders.payment_terms_code)
+        as payment_terms_code,
+    case
+        when coalesce(payment_terms.has_down_payment, false) then 'in_advance'
+        else 'after_invoice'
+    end as payment_timing,
     orders.opportunity_id,
     orders.channel,
-    greatest(items.loaded_batch_id, orders.loaded_batch_id, item_statuses.loaded_batch_id)
-        as loaded_batch_id
+    greatest(
+        items.loaded_batch_id,
+        orders.loaded_batch_id,
+        item_statuses.loaded_batch_id,
+        item_business_data.loaded_batch_id
+    ) as loaded_batch_id
 from items
 inner join orders
     on
@@ -70,5 +95,14 @@ left join item_statuses
         items.client_id = item_statuses.client_id
         and items.sales_document_id = item_statuses.document_id
         and items.sales_document_item_id = item_statuses.item_id
+left join item_business_data
+    on
+        items.client_id = item_business_data.client_id
+        and items.sales_document_id = item_business_data.sales_document_id
+        and items.sales_document_item_id = item_business_data.sales_document_item_id
+left join payment_terms
+    on
+        coalesce(item_business_data.payment_terms_code, orders.payment_terms_code)
+        = payment_terms.payment_terms_code
 left join item_categories
     on items.item_category = item_categories.item_category

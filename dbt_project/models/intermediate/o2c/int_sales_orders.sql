@@ -1,5 +1,5 @@
 -- One row per sales order (sales document category C), with its statuses in either SAP
--- layout and its CRM opportunity.
+-- layout, its payment terms (VBKD header) and its CRM opportunity.
 with orders as (
 
     select * from {{ ref('stg_sap__sales_documents') }}
@@ -10,6 +10,14 @@ with orders as (
 header_statuses as (
 
     select * from {{ ref('stg_sap__sales_document_statuses') }}
+
+),
+
+-- Business data of the header (POSNR 000000): the order's payment terms.
+header_business_data as (
+
+    select * from {{ ref('stg_sap__sales_business_data') }}
+    where sales_document_item_id = '000000'
 
 ),
 
@@ -47,6 +55,7 @@ select
     orders.customer_reference,
     orders.delivery_block_code,
     orders.billing_block_code,
+    header_business_data.payment_terms_code,
     coalesce(orders.credit_status, header_statuses.credit_status) as credit_status,
     coalesce(orders.overall_status, header_statuses.overall_status) as overall_status,
     coalesce(orders.delivery_status, header_statuses.delivery_status) as delivery_status,
@@ -57,12 +66,20 @@ select
             then 'crm'
         else 'direct'
     end as channel,
-    greatest(orders.loaded_batch_id, header_statuses.loaded_batch_id) as loaded_batch_id
+    greatest(
+        orders.loaded_batch_id,
+        header_statuses.loaded_batch_id,
+        header_business_data.loaded_batch_id
+    ) as loaded_batch_id
 from orders
 left join header_statuses
     on
         orders.client_id = header_statuses.client_id
         and orders.sales_document_id = header_statuses.document_id
+left join header_business_data
+    on
+        orders.client_id = header_business_data.client_id
+        and orders.sales_document_id = header_business_data.sales_document_id
 left join opportunity_by_order
     on orders.sales_document_id = opportunity_by_order.sap_sales_order_id
 left join opportunities as by_reference

@@ -7,8 +7,10 @@ with source as (
 
 renamed as (
 
+    -- Raw CRM column names are upper case: a column kept as it is is named by an alias,
+    -- so that it comes out in lower case (and its documentation reaches the catalog).
     select
-        account_id,
+        account_id as account_id,  -- noqa: AL09
         {{ blank_as_null('name') }} as account_name,
         {{ blank_as_null('sap_customer') }} as sap_customer_id,
         {{ blank_as_null('country') }} as country_code,

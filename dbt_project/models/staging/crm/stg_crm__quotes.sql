@@ -7,11 +7,13 @@ with source as (
 
 renamed as (
 
+    -- Raw CRM column names are upper case: a column kept as it is is named by an alias,
+    -- so that it comes out in lower case (and its documentation reaches the catalog).
     select
-        quote_id,
+        quote_id as quote_id,  -- noqa: AL09
         {{ blank_as_null('opportunity_id') }} as opportunity_id,
         {{ blank_as_null('status') }} as status,
-        amount,
+        amount as amount,  -- noqa: AL09
         {{ blank_as_null('currency') }} as currency_code,
         {{ blank_as_null('created_by') }} as created_by,
         {{ iso_timestamp('created_at') }} as created_at,
