@@ -76,8 +76,13 @@ def test_document_flow_is_consistent(demo_10k):
             strict=True,
         )
     ) == set(zip(lips["VGBEL"], lips["VGPOS"], lips["VBELN"], lips["POSNR"], strict=True))
-    billed_deliveries = vbrp[vbrp["VGBEL"] != vbrp["AUBEL"]]
+    referenced = vbrp[vbrp["VGBEL"] != vbrp["AUBEL"]]
     deliveries = set(zip(lips["VBELN"], lips["POSNR"], strict=True))
+    confirmations = set(read(demo_10k, "ZSD_SRVCONF")["CONFNR"])
+    billed_confirmations = referenced[referenced["VGBEL"].str.startswith("7")]
+    billed_deliveries = referenced[~referenced["VGBEL"].str.startswith("7")]
+    assert len(billed_confirmations) > 0
+    assert set(billed_confirmations["VGBEL"]) <= confirmations
     assert set(zip(billed_deliveries["VGBEL"], billed_deliveries["VGPOS"], strict=True)) <= (
         deliveries | items
     )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..clock import DAY, HOUR, in_work_hours, lognormal_days, next_batch_run, seconds_later
 from .context import Ctx
-from .keys import billing_number
+from .keys import billing_number, confirmation_number
 
 SLOT_DOWN_PAYMENT = 0
 SLOT_ROUND = {1: 1, 2: 2}
@@ -155,10 +155,15 @@ def _service_invoices(ctx, conf: pd.DataFrame, heads, lines) -> None:
         number = dict(zip(order_pos, head["billing_no"], strict=True))
         items = c["item"].to_numpy()
         qty = c["qty"].to_numpy()
+        # Each invoice item refers to the confirmation it bills (VBRP VGBEL).
+        refs = confirmation_number(
+            ctx.o("order_seq")[ctx.item_order()[items]], ctx.i("posnr")[items], round_no
+        )
         if round_no == 1:
             skipped_items = np.flatnonzero(skipped[ctx.item_order()] & ctx.i("active"))
             items = np.concatenate([items, skipped_items])
             qty = np.concatenate([qty, ctx.i("qty")[skipped_items]])
+            refs = np.concatenate([refs, np.full(len(skipped_items), "", dtype=object)])
         order_of = ctx.item_order()[items]
         lines.append(
             pd.DataFrame(
@@ -166,7 +171,7 @@ def _service_invoices(ctx, conf: pd.DataFrame, heads, lines) -> None:
                     "billing_no": pd.Series(order_of).map(number).to_numpy(),
                     "item": items,
                     "qty": qty,
-                    "ref_doc": "",
+                    "ref_doc": refs,
                 }
             )
         )

@@ -55,3 +55,13 @@ def item_key(ctx, items) -> np.ndarray:
 def requisition_number(seq, item_posnr) -> np.ndarray:
     """Purchase requisitions (and the other make-to-order documents) per order item."""
     return num(1_000_000_000 + np.asarray(seq) * 16 + np.asarray(item_posnr) // 10)
+
+
+def confirmation_number(seq, item_posnr, round_no) -> np.ndarray:
+    """Service confirmations (customer table ZSD_SRVCONF) per order item and round."""
+    return num(
+        7_000_000_000
+        + np.asarray(seq) * 64
+        + np.asarray(item_posnr) // 10 * 2
+        + np.asarray(round_no)
+    )

@@ -15,6 +15,16 @@ from .common import apply_changes, dats, dats_of_day, frame, position_numbers, t
 VBTYP = {"F2": "M", "S1": "N", "G2": "O", "FAZ": "M"}
 
 
+def is_delivery(numbers) -> np.ndarray:
+    numbers = np.asarray(numbers, dtype=object).astype(str)
+    return np.char.startswith(numbers, "008")
+
+
+def is_confirmation(numbers) -> np.ndarray:
+    numbers = np.asarray(numbers, dtype=object).astype(str)
+    return np.char.startswith(numbers, "7")
+
+
 class FinanceSnapshot:
     def __init__(self, tl: Timeline, pos, as_of: float, client: str, flavour: str):
         self.tl, self.pos, self.as_of = tl, pos, as_of
@@ -97,7 +107,8 @@ class FinanceSnapshot:
                 "AUBEL": order_no,
                 "AUPOS": item_no,
                 "VGBEL": np.where(ref != "", ref, order_no),
-                "VGPOS": item_no,
+                # A confirmation has no positions: the reference is the document itself.
+                "VGPOS": np.where(is_confirmation(ref), "000000", item_no),
                 "ERDAT": dats(at),
                 "ERZET": tims(at),
             },
@@ -525,9 +536,15 @@ class FinanceSnapshot:
         vbrp = self.vbrp()
         head = self.b.set_index("billing_no")
         fkart = vbrp["VBELN"].map(head["fkart"]).to_numpy()
-        from_delivery = vbrp["VGBEL"].to_numpy() != vbrp["AUBEL"].to_numpy()
+        from_delivery = is_delivery(vbrp["VGBEL"].to_numpy())
         cancels = vbrp["VBELN"].map(head["cancels"]).to_numpy()
-        prev = np.where(fkart == "S1", cancels, vbrp["VGBEL"].to_numpy())
+        # The flow runs from the delivery, else from the order item (confirmations are no
+        # SD documents and have no flow).
+        prev = np.where(
+            fkart == "S1",
+            cancels,
+            np.where(from_delivery, vbrp["VGBEL"].to_numpy(), vbrp["AUBEL"].to_numpy()),
+        )
         prev_type = np.where(fkart == "S1", "M", np.where(from_delivery, "J", "C"))
         prev_type = np.where(vbrp["AUBEL"].str.startswith("006"), "H", prev_type)
         frames.append(
@@ -538,7 +555,7 @@ class FinanceSnapshot:
                     "MANDT": self.client,
                     "VBELV": prev,
                     "POSNV": np.where(
-                        fkart == "S1", vbrp["POSNR"].to_numpy(), vbrp["VGPOS"].to_numpy()
+                        fkart == "S1", vbrp["POSNR"].to_numpy(), vbrp["AUPOS"].to_numpy()
                     ),
                     "VBELN": vbrp["VBELN"].to_numpy(),
                     "POSNN": vbrp["POSNR"].to_numpy(),

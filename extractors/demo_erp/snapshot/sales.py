@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..clock import DAY
 from ..lifecycle import Timeline
-from ..lifecycle.keys import DELIVERY_BASE, RETURN_BASE, num, posnr
+from ..lifecycle.keys import DELIVERY_BASE, RETURN_BASE, confirmation_number, num, posnr
 from ..masters import SALES_ORGS
 from .changes import last_change_day
 from .common import NO_DATE, apply_changes, dats, dats_of_day, frame, tims, upto, when
@@ -622,11 +622,8 @@ class SalesSnapshot:
             self.flavour,
             {
                 "MANDT": self.client,
-                "CONFNR": num(
-                    7_000_000_000
-                    + seq * 64
-                    + items["posnr"].to_numpy()[it] // 10 * 2
-                    + self.col(c, "round")
+                "CONFNR": confirmation_number(
+                    seq, items["posnr"].to_numpy()[it], self.col(c, "round")
                 ),
                 "VBELN": self.tl.orders["vbeln"].to_numpy()[self.col(c, "order_pos")],
                 "POSNR": posnr(items["posnr"].to_numpy()[it]),
