@@ -8,7 +8,8 @@ Three rules, documented in docs/reliability.md ("Pseudonymisation"):
    personal when the changed field (FNAME) is one of those fields.
 2. Every other schema (dbt's staging, intermediate and marts, mining): columns are matched
    by name against USER_COLUMNS and CUSTOMER_COLUMNS (the names the dbt models give these
-   values, e.g. `resource`, `created_by`, `customer_name`, `email`), and CHANGE_VALUE_COLUMNS
+   values, e.g. `resource`, `customer_name`, `email`, and every `<action>_by` column), and
+   CHANGE_VALUE_COLUMNS
    beside a FIELD_COLUMNS column follow rule 1's change-document logic. EXTRA_COLUMNS names
    columns whose names do not say what they hold.
 3. Quarantine rows keep their raw content as JSON: its personal fields are replaced the same
@@ -63,6 +64,8 @@ USER_COLUMNS = frozenset(
         *(field.lower() for field in USER_FIELDS),
     }
 )  # fmt: skip
+# The dbt models name the acting user `<action>_by` (goods_issue_by, released_by, ...).
+USER_SUFFIX = "_by"
 CUSTOMER_COLUMNS = frozenset(
     {
         "customer_name", "account_name", "opportunity_name", "contact_name", "email",
@@ -136,7 +139,7 @@ def _downstream_targets(schema: str, table: str, text: set[str]) -> list[Target]
     for name, column in sorted(lower.items()):
         if name in extra:
             out.append(Target(schema, table, column, extra[name]))
-        elif name in USER_COLUMNS:
+        elif name in USER_COLUMNS or name.endswith(USER_SUFFIX):
             out.append(Target(schema, table, column, "user", verified=name != "user_group"))
         elif name in CUSTOMER_COLUMNS:
             out.append(Target(schema, table, column, "customer"))

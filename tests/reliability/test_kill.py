@@ -40,6 +40,12 @@ LOAD_METADATA = re.compile(
 COMPARED_SCHEMAS = ("raw_sap", "raw_crm", "quarantine", "marts", "mining")
 
 
+def _stable(value):
+    """Floats to 12 significant digits: DuckDB adds doubles in whatever order its threads
+    finish, so a sum can differ in the last bit between any two runs."""
+    return float(f"{value:.12g}") if isinstance(value, float) else value
+
+
 def o2c_run(demo: Path, warehouse: Path, kill_at: str | None = None, delay: float = 0.0):
     """Run `o2c run`; with kill_at, SIGKILL it once a line matches. Returns (code, output)."""
     env = {**os.environ, "PM4PY_SHOW_PROGRESS_BAR": "false"}
@@ -76,7 +82,10 @@ def business_content(path: Path) -> dict[str, list]:
                 [schema, table],
             ).fetchall()
             kept = ", ".join(f'"{c}"' for (c,) in columns if not LOAD_METADATA.match(c))
-            rows = con.execute(f'SELECT {kept} FROM "{schema}"."{table}"').fetchall()
+            rows = [
+                tuple(_stable(v) for v in row)
+                for row in con.execute(f'SELECT {kept} FROM "{schema}"."{table}"').fetchall()
+            ]
             out[f"{schema}.{table}"] = sorted(rows, key=repr)
         out["meta.watermarks"] = con.execute(
             "SELECT table_name, watermark FROM meta.watermarks ORDER BY ALL"

@@ -47,7 +47,9 @@ select  -- noqa: ST06
     cast(count(distinct scoped.resource) as integer) as user_count,
     min(scoped.event_at) as first_event_at,
     max(scoped.event_at) as last_event_at,
-    avg((epoch(scoped.event_at) - epoch(scoped.previous_event_at)) / 3600.0)
+    -- Averaged over whole seconds (integers): a sum of doubles depends on the order the
+    -- threads add them in, so reruns could differ in the last digit.
+    avg(datediff('second', scoped.previous_event_at, scoped.event_at)) / 3600.0
         as mean_waiting_hours,
     quantile_cont((epoch(scoped.event_at) - epoch(scoped.previous_event_at)) / 3600.0, 0.5)
         as median_waiting_hours

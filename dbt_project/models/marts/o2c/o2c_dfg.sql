@@ -60,7 +60,8 @@ select
     cast(count(*) as integer) as edge_count,
     cast(count(distinct scoped.case_id) as integer) as case_count,
     count(distinct scoped.case_id) / any_value(scope_cases.cases) as case_share,
-    avg(scoped.duration_hours) as mean_duration_hours,
+    -- Averaged over whole seconds (integers), so a rerun gives the same digits.
+    avg(cast(round(scoped.duration_hours * 3600) as bigint)) / 3600.0 as mean_duration_hours,
     quantile_cont(scoped.duration_hours, 0.5) as median_duration_hours,
     quantile_cont(scoped.duration_hours, 0.9) as p90_duration_hours,
     min(scoped.duration_hours) as min_duration_hours,

@@ -19,7 +19,9 @@ variants as (
         end as fulfilment_model,
         count(*) as cases,
         count(order_to_cash_days) as closed_cases,
-        avg(order_to_cash_days) as mean_order_to_cash_days,
+        -- Averaged over whole seconds (integers), so a rerun gives the same digits.
+        avg(cast(round(order_to_cash_days * 86400) as bigint)) / 86400.0
+            as mean_order_to_cash_days,
         quantile_cont(order_to_cash_days, 0.5) as median_order_to_cash_days
     from cases
     group by variant_id
