@@ -87,8 +87,9 @@ def test_tables_missing_from_the_flavour_are_reported_empty_not_failed(write_sou
     vbuk = by_key[dg.AssetKey(["raw_sap", "vbuk"])]
     assert vbuk["in_source"].value is False
     assert vbuk["dagster/row_count"].value == 0
-    assert all("in_source" not in by_key[dg.AssetKey(t.raw_name.split("."))]
-               for t in tables_for("s4"))
+    assert all(
+        "in_source" not in by_key[dg.AssetKey(t.raw_name.split("."))] for t in tables_for("s4")
+    )
 
 
 def test_sensor_starts_a_run_when_export_files_are_new_or_changed(write_source):
