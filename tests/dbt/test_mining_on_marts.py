@@ -21,9 +21,17 @@ def mined(demo_warehouse, tmp_path_factory):
     config = MiningConfig.load(artifacts_dir=str(folder / "artifacts"))
     with duckdb.connect(str(warehouse)) as con:
         result = run_mining(con, config)
-        tables = {name: con.execute(f"select * from mining.{name}").df() for name in (
-            "case_conformance", "deviations", "rule_violations", "bottlenecks",
-            "discovered_models", "process_maps")}
+        tables = {
+            name: con.execute(f"select * from mining.{name}").df()
+            for name in (
+                "case_conformance",
+                "deviations",
+                "rule_violations",
+                "bottlenecks",
+                "discovered_models",
+                "process_maps",
+            )
+        }
     return demo_warehouse, result, tables, folder
 
 
@@ -63,8 +71,9 @@ def test_models_pictures_and_bottlenecks_are_written(mined):
     for name in maps["file"]:
         assert (folder / "artifacts" / "maps" / name).stat().st_size > 0
     bottlenecks = tables["bottlenecks"]
-    weekly = bottlenecks[(bottlenecks["period_type"] == "week")
-                         & (bottlenecks["bottleneck_type"] == "transition")]
+    weekly = bottlenecks[
+        (bottlenecks["period_type"] == "week") & (bottlenecks["bottleneck_type"] == "transition")
+    ]
     shares = weekly.groupby("period_start")["share_of_throughput_time"].sum()
     assert pd.Series(shares).round(9).eq(1).all()
     assert result["conformance"]["cases"] == len(tables["case_conformance"])
