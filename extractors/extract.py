@@ -22,7 +22,12 @@ from extractors.catalogue import BY_NAME, SourceTable, tables_for
 from extractors.credentials import scrub
 from extractors.load import runs
 from extractors.load.table_load import TableLoad, load_table
-from extractors.load.warehouse import WarehouseBusyError, connect, ensure_meta
+from extractors.load.warehouse import (
+    WarehouseBusyError,
+    configure_for_loading,
+    connect,
+    ensure_meta,
+)
 from extractors.readers.base import SourceError
 from extractors.settings import ENVIRONMENT, Settings, SettingsError, load_settings
 from extractors.sources import Sources, open_sources
@@ -108,6 +113,7 @@ def _run(settings, tables, as_of, run_id: str, log) -> ExtractionResult:
 
 
 def _load_all(con, settings, sources: Sources, selected, skipped, as_of_given, run_id, log):
+    configure_for_loading(con)
     ensure_meta(con)
     batch_id = runs.start_run(
         con, run_id, settings.source, sources.describe(), sources.flavour, sources.timezone,

@@ -48,25 +48,39 @@ def watermark_date_sql(table: SourceTable, columns: list[str]) -> str | None:
 
 def change_stamp_sql(table: SourceTable, columns: list[str], timezone: str) -> str | None:
     """SQL TIMESTAMPTZ: when a row was last created or changed (local SAP time -> instant)."""
+    return _stamp_sql(table, columns, timezone)
+
+
+def local_stamp_sql(table: SourceTable, columns: list[str]) -> str | None:
+    """SQL TIMESTAMP: change_stamp_sql before the time-zone conversion (CRM times in UTC).
+
+    Cheap to compute for every row, and never more than a day (the largest UTC offset)
+    away from the instant: the newest instant is among the rows whose local stamp is
+    within two days of the newest local stamp.
+    """
+    return _stamp_sql(table, columns, None)
+
+
+def _stamp_sql(table: SourceTable, columns: list[str], timezone: str | None) -> str | None:
     parts = []
     types = _types(table)
-    tz = timezone.replace("'", "''")
     for field in table.watermark:
         if field not in columns:
             continue
         col = quote(field)
         if types[field] == "TSTZ":
-            parts.append(f"TRY_CAST(nullif(trim({col}), '') AS TIMESTAMPTZ)")
+            instant = f"TRY_CAST(nullif(trim({col}), '') AS TIMESTAMPTZ)"
+            parts.append(instant if timezone else f"CAST({instant} AS TIMESTAMP)")
             continue
         time_field = TIME_OF_DATE.get(field)
         time_sql = "'000000'"
         if time_field in columns:
             t = quote(time_field)
             time_sql = f"CASE WHEN regexp_full_match({t}, '[0-9]{{6}}') THEN {t} ELSE '000000' END"
-        parts.append(
-            f"CASE WHEN {valid_dats(col)} THEN timezone('{tz}', "
-            f"try_strptime({col} || {time_sql}, '%Y%m%d%H%M%S')) END"
-        )
+        local = f"try_strptime({col} || {time_sql}, '%Y%m%d%H%M%S')"
+        if timezone:
+            local = f"timezone('{timezone.replace(chr(39), chr(39) * 2)}', {local})"
+        parts.append(f"CASE WHEN {valid_dats(col)} THEN {local} END")
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else f"greatest({', '.join(parts)})"

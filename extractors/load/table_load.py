@@ -1,4 +1,4 @@
-"""Load one source table: read it into staging, check it, and merge it in one transaction."""
+"""Load one source table: read and check it, then write it in one transaction."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from extractors.load import merge, runs, validate, watermarks
 from extractors.load.warehouse import ensure_quarantine_table, ensure_raw_table
 from extractors.readers.base import STAGE, UNREADABLE, Reader
 
-TEMP_TABLES = (STAGE, UNREADABLE, validate.CHECKED, merge.GOOD, "_refused")
+TEMP_TABLES = (
+    STAGE, UNREADABLE, validate.CHECKED, validate.DUPLICATE_KEYS, merge.GOOD, merge.REFUSED,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,11 @@ def load_table(
     row_filter = watermarks.row_filter(table, columns, previous, overlap_days)
 
     # Reading and checking touch only temporary tables: nothing to undo if they fail.
-    reader.stage(con, table, columns, row_filter)
-    validate.check_stage(con, table, columns, as_of, timezone)
+    rows = validate.CheckedRows(con, table, columns, as_of, timezone)
+    reader.stage(con, table, columns, row_filter, rows)
+    validate.mark_duplicates(con, table)
     source_rows = con.execute(
-        f"SELECT (SELECT count(*) FROM {STAGE}) + (SELECT count(*) FROM {UNREADABLE})"
+        f"SELECT (SELECT count(*) FROM {validate.CHECKED}) + (SELECT count(*) FROM {UNREADABLE})"
     ).fetchone()[0]
     identifiable = merge.extract_identifies_every_row(con)
 

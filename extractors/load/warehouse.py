@@ -10,6 +10,7 @@ meta.watermarks         per watermark table: the newest date loaded
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -80,6 +81,22 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         ) from error
     con.execute("SET TimeZone = 'UTC'")
     return con
+
+
+# DuckDB's memory while loading: beyond it, it spills to <warehouse>.tmp rather than grow.
+MEMORY_LIMIT_ENV = "O2C_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def configure_for_loading(con: duckdb.DuckDBPyConnection) -> None:
+    """Bounded memory, and no row order kept where nothing needs it (loads run parallel).
+
+    Row order carries no meaning in the raw tables; where the order of the source matters
+    (which copy of a duplicate is kept), the loader uses each row's position explicitly.
+    """
+    limit = os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+    con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+    con.execute("SET preserve_insertion_order = false")
 
 
 def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:

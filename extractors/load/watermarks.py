@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import duckdb
 
 from extractors.catalogue import SourceTable
-from extractors.load.merge import GOOD
+from extractors.load.merge import GOOD_ROWS
 from extractors.load.stamps import watermark_date_sql
 from extractors.readers.base import RowFilter
 
@@ -52,7 +52,7 @@ def advance_watermark(
     expression = watermark_date_sql(table, columns)
     if expression is None:
         return previous
-    newest = con.execute(f"SELECT max({expression}) FROM {GOOD}").fetchone()[0]
+    newest = con.execute(f"SELECT max({expression}) FROM {GOOD_ROWS}").fetchone()[0]
     if newest is None or (previous is not None and newest <= previous):
         return previous
     con.execute(

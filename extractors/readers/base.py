@@ -1,15 +1,19 @@
-"""What every reader does: put one source table's rows into DuckDB staging tables as text.
+"""What every reader does: hand one source table's rows to the loader as text, in SQL.
 
-A reader fills two temporary tables on the warehouse connection:
-  _stage       one VARCHAR column per catalogue column, one row per source row read;
-  _unreadable  rows that could not even be split into columns (reason, details,
-               raw_content), e.g. a CSV line with a missing field or invalid UTF-8.
-Everything is text at this point so that validation can see the source's own values and
-say precisely what was wrong with a row (extractors/load/validate.py).
+A reader calls `rows.append(relation, params)` with the text of a SELECT that DuckDB can
+run on the warehouse connection: one VARCHAR column per catalogue column (catalogue
+names) plus `_pos`, the row's position in the extract (unique, in source order). The
+loader checks and keeps those rows in one pass (extractors/load/validate.py): a Parquet
+file is one relation that DuckDB scans itself, a database table a stream of Arrow
+batches, a CSV file the staging table it was read into. Rows that could not even be
+split into columns (a CSV line with a missing field, invalid UTF-8) go to the temporary
+table _unreadable (reason, details, raw_content). Everything is text at this point so
+that validation sees the source's own values and can say precisely what was wrong.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,6 +23,7 @@ from extractors.catalogue import SourceTable
 
 STAGE = "_stage"
 UNREADABLE = "_unreadable"
+POSITION = "_pos"
 
 
 class SourceError(RuntimeError):
@@ -39,6 +44,16 @@ class RowFilter:
     lower_bounds: dict[str, str]
 
 
+class RowSink(Protocol):
+    """Where a reader puts what it reads (extractors.load.validate.CheckedRows)."""
+
+    def append(self, relation: str, params: Sequence = ()) -> None:
+        """Take the rows of a SELECT giving the catalogue columns as text, and _pos."""
+
+    def reset(self) -> None:
+        """Forget the rows appended so far, for a reader that starts the table over."""
+
+
 class Reader(Protocol):
     description: str  # the source as shown in messages (URLs masked)
 
@@ -50,18 +65,21 @@ class Reader(Protocol):
         table: SourceTable,
         columns: list[str],
         row_filter: RowFilter | None,
+        rows: RowSink,
     ) -> None: ...
 
     def close(self) -> None: ...
 
 
-def create_stage_tables(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
+def create_stage_table(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
+    """A temporary text table for readers that must land rows before handing them over."""
     cols = ", ".join(f"{quote(c)} VARCHAR" for c in columns)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} ({cols})")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {UNREADABLE} "
-        "(reason VARCHAR, details VARCHAR, raw_content VARCHAR)"
-    )
+
+
+def stage_relation(columns: list[str]) -> str:
+    """The staging table as a relation for RowSink.append (its row order is the source's)."""
+    return f"SELECT {', '.join(quote(c) for c in columns)}, rowid AS {POSITION} FROM {STAGE}"
 
 
 def quote(identifier: str) -> str:

@@ -1,8 +1,10 @@
 """Read tables from a folder of export files: <TABLE>.parquet or <TABLE>.csv.
 
-DuckDB reads the files itself (streaming, in parallel, bounded memory) straight into the
-staging table. CSV lines that cannot be split into the header's columns or are not UTF-8
-are not fatal: DuckDB's reject store hands them over and they go to quarantine.
+DuckDB reads the files itself (streaming, in parallel, bounded memory): a Parquet file is
+scanned once, straight into the checks; a CSV file is first read into the staging table
+(which also collects the lines that cannot be read). CSV lines that cannot be split into the
+header's columns or are not UTF-8 are not fatal: DuckDB's reject store hands them over and
+they go to quarantine.
 
 Folder layouts understood: <dir>/<TABLE>.<ext>, and <dir>/<ext>/<TABLE>.<ext> (the demo
 ERP writes exports/csv/ and exports/parquet/). File names compare case-blind.
@@ -17,13 +19,16 @@ import duckdb
 
 from extractors.catalogue import SourceTable
 from extractors.readers.base import (
+    POSITION,
     STAGE,
     UNREADABLE,
     RowFilter,
+    RowSink,
     SourceError,
-    create_stage_tables,
+    create_stage_table,
     match_names,
     quote,
+    stage_relation,
 )
 
 # Parquet exports are typed and faster to read, so they win when both exist.
@@ -58,23 +63,24 @@ class FileReader:
         table: SourceTable,
         columns: list[str],
         row_filter: RowFilter | None,
+        rows: RowSink,
     ) -> None:
         if not self.folder.is_dir():
             raise SourceError(f"{self.description}: the folder does not exist")
         path = self.files().get(table.name.upper())
         if path is None:
             raise SourceError(f"{self.description}: no export file for table {table.name}")
-        create_stage_tables(con, columns)
         sap_types = {c.name: c.sap_type for c in table.columns}
         try:
             if path.suffix.lower() == ".csv":
-                self._stage_csv(con, path, columns, row_filter)
+                self._stage_csv(con, path, columns, row_filter, rows)
             else:
-                self._stage_parquet(con, path, columns, sap_types, row_filter)
+                self._stage_parquet(con, path, columns, sap_types, row_filter, rows)
         except duckdb.Error as error:
             raise SourceError(f"{self.description}: reading {path.name} failed: {error}") from None
 
-    def _stage_csv(self, con, path: Path, columns: list[str], row_filter) -> None:
+    def _stage_csv(self, con, path: Path, columns: list[str], row_filter, rows) -> None:
+        create_stage_table(con, columns)
         header = _csv_header(path)
         names = match_names(columns, header, f"{self.description}: {path.name}")
         # Every field as text, each header name declared so DuckDB sniffs nothing.
@@ -107,8 +113,10 @@ class FileReader:
             FROM {REJECTS} GROUP BY line ORDER BY line
             """
         )
+        rows.append(stage_relation(columns))
+        con.execute(f"DROP TABLE {STAGE}")
 
-    def _stage_parquet(self, con, path: Path, columns, sap_types, row_filter) -> None:
+    def _stage_parquet(self, con, path: Path, columns, sap_types, row_filter, rows) -> None:
         described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
         types = {row[0]: row[1] for row in described}
         names = match_names(columns, list(types), f"{self.description}: {path.name}")
@@ -117,8 +125,9 @@ class FileReader:
             for c in columns
         )
         where, params = _where(row_filter)
-        con.execute(
-            f"INSERT INTO {STAGE} SELECT * FROM (SELECT {select} FROM read_parquet(?)) {where}",
+        rows.append(
+            f"SELECT * FROM (SELECT {select}, file_row_number AS {POSITION} "
+            f"FROM read_parquet(?, file_row_number = true)) {where}",
             [str(path), *params],
         )
 
