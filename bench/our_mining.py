@@ -35,7 +35,7 @@ def main(warehouse: str) -> None:
     with duckdb.connect(str(copy)) as con:
         con.execute("drop table if exists mining.alignment_cache")
         started = time.perf_counter()  # the copy is not part of the work
-        con.execute(DFG_SQL, {"scope": "all"}).fetchall()
+        con.execute(DFG_SQL).fetchall()
         lap("dfg")
         variants = variant_counts(con)
         lap("variants")

@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "warehouse" / "bench"
 DOCS = ROOT / "docs"
 BIN = Path(sys.executable).parent
+# The checkout's own code, whichever checkout the installed `o2c` script points at.
+O2C = [sys.executable, "-m", "orchestration.cli"]
 MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
 EXPORT_SQL = """
 copy (
@@ -64,7 +66,7 @@ def pipeline_stages(demo: Path, warehouse: Path, artifacts: Path) -> list[dict]:
     }
     target = warehouse.parent / "dbt_target"
     return [
-        stage("extraction", [str(BIN / "o2c"), "extract"], env),
+        stage("extraction", O2C + ["extract"], env),
         stage(
             "dbt",
             [
@@ -80,7 +82,7 @@ def pipeline_stages(demo: Path, warehouse: Path, artifacts: Path) -> list[dict]:
             ],
             env,
         ),
-        stage("mining", [str(BIN / "o2c"), "mine", "--artifacts", str(artifacts)], env),
+        stage("mining", O2C + ["mine", "--artifacts", str(artifacts)], env),
         stage("publish", [sys.executable, "-m", "bench.publish_stage", str(warehouse)], env),
     ]
 
@@ -142,18 +144,8 @@ def bench_size(items: int, repeat: int) -> dict:
     warehouse.parent.mkdir()
     generation = stage(
         "demo generation",
-        [
-            str(BIN / "o2c"),
-            "demo",
-            "--items",
-            str(items),
-            "--seed",
-            "1",
-            "--formats",
-            "sqlite",
-            "--output",
-            str(demo),
-        ],
+        O2C + ["demo", "--items", str(items), "--seed", "1", "--formats", "sqlite"]
+        + ["--output", str(demo)],
         {},
     )
     stages = pipeline_stages(demo, warehouse, folder / "artifacts")
@@ -182,7 +174,7 @@ def incremental(demo: Path, warehouse: Path, folder: Path) -> dict:
     """A week more of business: the daily run on the existing warehouse vs a rebuild."""
     grow = stage(
         "grow source by 7 days",
-        [str(BIN / "o2c"), "demo", "--days", "7", "--formats", "sqlite", "--output", str(demo)],
+        O2C + ["demo", "--days", "7", "--formats", "sqlite", "--output", str(demo)],
         {},
     )
     daily = pipeline_stages(demo, warehouse, folder / "artifacts")

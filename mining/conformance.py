@@ -1,7 +1,7 @@
 """Conformance of every case against its fulfilment model's reference net.
 
-Traces of process activities are grouped into variants in DuckDB; pm4py aligns each
-distinct variant once and the result is fanned out to its cases in SQL. Cases that are
+Traces of process activities (mining/traces.py) are grouped into variants in DuckDB; pm4py
+aligns each distinct variant once and the result is fanned out to its cases in SQL. Cases that are
 still open (or ended by a rejection) are aligned against the prefix closure of the net:
 what happened so far must fit, what is still to come is not missing.
 """
@@ -26,33 +26,10 @@ from pm4py.objects.petri_net.obj import Marking, PetriNet
 from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to
 
 from .config import MiningConfig
+from .traces import build_traces
 
 SKIP = ">>"
 
-VARIANTS_SQL = """
-create or replace temp table conformance_traces as
-with process_events as (
-    select case_id, activity, event_at, activity_sort_order
-    from marts.fct_o2c_events
-    where activity_kind = 'process'
-),
-traces as (
-    select
-        case_id,
-        list(activity order by event_at, activity_sort_order, activity) as trace
-    from process_events
-    group by case_id
-)
-select
-    c.case_id,
-    c.fulfilment_model,
-    coalesce(c.is_closed and not c.is_rejected, false) as is_complete,
-    coalesce(t.trace, []::varchar[]) as trace,
-    md5(c.fulfilment_model || '|' || (c.is_closed and not c.is_rejected)::varchar || '|'
-        || array_to_string(coalesce(t.trace, []::varchar[]), '|')) as variant_id
-from marts.dim_o2c_cases as c
-left join traces as t using (case_id)
-"""
 
 
 @dataclass(frozen=True)
@@ -101,6 +78,10 @@ MOVE_COST = 10_000
 LOG_MOVE_COST = MOVE_COST + 100  # more than any difference in silent steps
 TAU_COST = 1
 MODEL_MOVE_COST = {"Create Delivery": 3 * MOVE_COST}
+# Dijkstra on a compact encoding of the synchronous product: optimal like the default
+# state-equation A*, and on nets of this size about five times faster, because the A*
+# solves a linear program for every state it visits (docs/benchmarks.md).
+ALGORITHM = alignments.Variants.VERSION_DIJKSTRA_LESS_MEMORY
 
 
 def _costs(ref: ReferenceNet, trace_length: int) -> dict:
@@ -119,7 +100,7 @@ def _costs(ref: ReferenceNet, trace_length: int) -> dict:
 def _moves(trace: list[str], ref: ReferenceNet) -> tuple[list[str], list[str]]:
     t = Trace([Event({"concept:name": a}) for a in trace])
     result = alignments.apply_trace(
-        t, ref.net, ref.initial, ref.final, parameters=_costs(ref, len(trace))
+        t, ref.net, ref.initial, ref.final, parameters=_costs(ref, len(trace)), variant=ALGORITHM
     )
     log_moves, model_moves = [], []
     for log_label, model_label in result["alignment"]:
@@ -161,12 +142,12 @@ def check_conformance(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> d
     prefix_nets = {model: prefix_closure(ref) for model, ref in nets.items()}
     shortest = {(model, True): shortest_run(ref) for model, ref in nets.items()}
     shortest.update({(model, False): 0 for model in nets})
-    con.execute(VARIANTS_SQL)
-    variants = con.execute(
-        "select variant_id, any_value(fulfilment_model), any_value(is_complete), "
-        "any_value(trace), count(*) from conformance_traces group by variant_id "
-        "order by variant_id"
-    ).fetchall()
+    traces = build_traces(con)
+    variants = con.execute(f"""
+        select variant_id, any_value(fulfilment_model), any_value(is_complete),
+               any_value(trace), count(*)
+        from {traces} group by variant_id order by variant_id
+    """).fetchall()
     model_hash = {
         model: hashlib.md5(path.read_bytes()).hexdigest()
         for model, path in config.reference_models.items()
@@ -208,18 +189,18 @@ def check_conformance(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> d
         create or replace table mining.variant_conformance as
         select * from variant_results order by variant_id
     """)
-    con.execute("""
+    con.execute(f"""
         create or replace table mining.case_conformance as
         select t.case_id, t.fulfilment_model, v.fitness, v.cost = 0 as is_fit, v.cost,
                t.is_complete, t.variant_id
-        from conformance_traces as t
+        from {traces} as t
         join mining.variant_conformance as v using (variant_id)
         order by t.case_id
     """)
-    con.execute("""
+    con.execute(f"""
         create or replace table mining.deviations as
         select t.case_id, d.activity, d.kind, t.fulfilment_model
-        from conformance_traces as t
+        from {traces} as t
         join variant_deviations as d using (variant_id)
         order by t.case_id, d.activity, d.kind
     """)
@@ -237,8 +218,9 @@ def check_conformance(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> d
 
 
 CACHE_TABLE = "mining.alignment_cache"
-# Below this many variants a second process costs more than it saves.
-PARALLEL_FROM = 400
+# Below this many variants a second process costs more than it saves (Dijkstra aligns a
+# variant in about a millisecond; a forked worker doubles the resident memory).
+PARALLEL_FROM = 5_000
 _WORK: dict = {}
 
 

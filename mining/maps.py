@@ -16,13 +16,17 @@ os.environ.setdefault("PM4PY_SHOW_PROGRESS_BAR", "false")
 from pm4py.visualization.bpmn import visualizer as bpmn_visualizer
 from pm4py.visualization.dfg import visualizer as dfg_visualizer
 
+from .traces import ensure_traces
+
 FORMATS = ("svg", "png")
 MIN_EDGE_SHARE = 0.005
 
+# One pass over the events for every scope: grouping sets give the per-model edges and
+# the overall ones (scope 'all') together.
 DFG_SQL = """
 with ordered as (
     select
-        e.case_id,
+        c.fulfilment_model,
         e.activity,
         e.event_at,
         lead(e.activity) over w as next_activity,
@@ -30,33 +34,28 @@ with ordered as (
         row_number() over w as position
     from marts.fct_o2c_events as e
     join marts.dim_o2c_cases as c using (case_id)
-    where e.activity_kind = 'process' and ($scope = 'all' or c.fulfilment_model = $scope)
+    where e.activity_kind = 'process'
     window w as (partition by e.case_id order by e.event_at, e.activity_sort_order, e.activity)
 )
-select activity, next_activity, count(*) as frequency,
-       avg(epoch(next_event_at) - epoch(event_at)) as mean_seconds,
-       count(*) filter (where position = 1) as starts,
-       count(*) filter (where next_activity is null) as ends
+select
+    case when grouping(fulfilment_model) = 1 then 'all' else fulfilment_model end as scope,
+    activity, next_activity, count(*) as frequency,
+    avg(epoch(next_event_at) - epoch(event_at)) as mean_seconds,
+    count(*) filter (where position = 1) as starts,
+    count(*) filter (where next_activity is null) as ends
 from ordered
-group by activity, next_activity
+group by grouping sets ((fulfilment_model, activity, next_activity), (activity, next_activity))
+order by scope, activity, next_activity nulls last
 """
 
 TOP_VARIANTS_SQL = """
-with traces as (
-    select e.case_id,
-           list(e.activity order by e.event_at, e.activity_sort_order, e.activity) as trace
-    from marts.fct_o2c_events as e
-    join marts.dim_o2c_cases as c using (case_id)
-    where e.activity_kind = 'process' and ($scope = 'all' or c.fulfilment_model = $scope)
-    group by e.case_id
-)
 select trace, count(*) as cases, count(*) / sum(count(*)) over () as share
-from traces
+from {traces}
+where len(trace) > 0 and ($scope = 'all' or fulfilment_model = $scope)
 group by trace
 order by cases desc, array_to_string(trace, '|')
 limit $top
 """
-
 
 def draw_all(
     con: duckdb.DuckDBPyConnection,
@@ -68,8 +67,10 @@ def draw_all(
     """Draws every picture; returns one row per file (scope, picture, format, path)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
+    dfgs = con.execute(DFG_SQL).df()
+    traces = ensure_traces(con)
     for scope in scopes:
-        dfg = con.execute(DFG_SQL, {"scope": scope}).df()
+        dfg = dfgs[dfgs["scope"] == scope]
         for picture, gviz in (
             ("dfg_frequency", dfg_picture(dfg, "frequency")),
             ("dfg_performance", dfg_picture(dfg, "performance")),
@@ -77,7 +78,9 @@ def draw_all(
             files += _save(gviz, out_dir, scope, picture)
         if scope in bpmn_models:
             files += _save(bpmn_picture(bpmn_models[scope]), out_dir, scope, "bpmn")
-        top = con.execute(TOP_VARIANTS_SQL, {"scope": scope, "top": top_variants}).df()
+        top = con.execute(
+            TOP_VARIANTS_SQL.format(traces=traces), {"scope": scope, "top": top_variants}
+        ).df()
         files += _save(variants_picture(top, scope), out_dir, scope, "top_variants")
     return files
 

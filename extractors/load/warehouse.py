@@ -80,22 +80,31 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             "so readers should use the published copy"
         ) from error
     con.execute("SET TimeZone = 'UTC'")
+    limit_memory(con)
     return con
 
 
-# DuckDB's memory while loading: beyond it, it spills to <warehouse>.tmp rather than grow.
+# DuckDB's memory in every step (extraction, dbt, mining, publishing): beyond it, DuckDB
+# spills to a temporary folder rather than grow. Its own default, 80% of the machine's
+# memory, let one 1M-item dbt run take 15 GB (docs/benchmarks.md).
 MEMORY_LIMIT_ENV = "O2C_DUCKDB_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "1GB"
+DEFAULT_MEMORY_LIMIT = "2GB"
+
+
+def memory_limit() -> str:
+    return (os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT).replace("'", "")
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"SET memory_limit = '{memory_limit()}'")
 
 
 def configure_for_loading(con: duckdb.DuckDBPyConnection) -> None:
-    """Bounded memory, and no row order kept where nothing needs it (loads run parallel).
+    """No row order kept where nothing needs it (loads run parallel).
 
     Row order carries no meaning in the raw tables; where the order of the source matters
     (which copy of a duplicate is kept), the loader uses each row's position explicitly.
     """
-    limit = os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
-    con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
     con.execute("SET preserve_insertion_order = false")
 
 

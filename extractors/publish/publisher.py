@@ -7,7 +7,7 @@ copies it to `published/o2c.duckdb` beside the warehouse (or O2C_PUBLISHED):
 1. the live file is attached read-only and a temporary file in the target's folder is
    attached in an older storage format (STORAGE_VERSION, readable by DuckDB 0.10 and later:
    the duckdb-cli, JDBC/ODBC drivers and BI tools that bundle an older DuckDB);
-2. every table and view is copied as a table (`CREATE TABLE AS`; views are materialised so
+2. every table and view (but dbt's intermediate layer) is copied as a table (`CREATE TABLE AS`; views are materialised so
    that the copy stands alone and no older client has to bind SQL written for this DuckDB),
    personal values replaced by tokens on the way when pseudonymisation is on;
 3. meta.publication records the run, its as-of time and the rows of every table;
@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,7 @@ from pathlib import Path
 import duckdb
 
 from extractors.credentials import scrub
+from extractors.load.warehouse import limit_memory
 from extractors.privacy.apply import Pseudonymiser
 from extractors.privacy.columns import targets_for
 from extractors.privacy.pseudonym import key_from_environment, pseudonymise_enabled
@@ -46,7 +48,9 @@ PUBLISHED_NAME = "o2c.duckdb"
 # DuckDB 0.10 to 1.1 and by every later release).
 STORAGE_VERSION = "v1.0.0"
 PUBLISHED_ALIAS = "o2c_publishing"
-SKIPPED_SCHEMAS = ("information_schema", "pg_catalog")
+# dbt's intermediate layer is the marts' building blocks, not for readers (and at 1M items
+# materialising its views took half of the copy's time); staging stays for drill-downs.
+SKIPPED_SCHEMAS = ("information_schema", "pg_catalog", "intermediate")
 
 PUBLICATION_DDL = """
 CREATE TABLE {db}.meta.publication (
@@ -127,6 +131,7 @@ def publish_warehouse(
     finally:
         for leftover in (temp, temp.with_name(temp.name + ".wal")):
             leftover.unlink(missing_ok=True)
+        shutil.rmtree(_spill_folder(temp), ignore_errors=True)
     result.target = target
     log.info("published %s tables to %s", len(result.table_rows), target)
     return result
@@ -135,13 +140,23 @@ def publish_warehouse(
 def remove_leftovers(target: Path) -> None:
     """Delete temporary files of publications that died (killed between write and rename)."""
     for leftover in target.parent.glob(f".{target.name}.*.tmp*"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir():  # a spill folder
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _spill_folder(temp: Path) -> Path:
+    return temp.with_name(temp.name + ".spill")
 
 
 def _write_copy(live: Path, temp: Path, key: bytes | None, run_id: str | None) -> PublishResult:
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET TimeZone = 'UTC'")
+        limit_memory(con)
+        # An in-memory database would spill into the working directory: spill beside the copy.
+        con.execute(f"SET temp_directory = {_literal(_spill_folder(temp))}")
         catalog = _live_alias(live)
         con.execute(f"ATTACH {_literal(live)} AS {quote(catalog)} (READ_ONLY)")
         con.execute(
