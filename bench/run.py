@@ -32,6 +32,7 @@ DOCS = ROOT / "docs"
 BIN = Path(sys.executable).parent
 # The checkout's own code, whichever checkout the installed `o2c` script points at.
 O2C = [sys.executable, "-m", "orchestration.cli"]
+DEMO_OUTPUT = ["--formats", "sqlite", "--output"]
 MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
 EXPORT_SQL = """
 copy (
@@ -66,7 +67,7 @@ def pipeline_stages(demo: Path, warehouse: Path, artifacts: Path) -> list[dict]:
     }
     target = warehouse.parent / "dbt_target"
     return [
-        stage("extraction", O2C + ["extract"], env),
+        stage("extraction", [*O2C, "extract"], env),
         stage(
             "dbt",
             [
@@ -82,7 +83,7 @@ def pipeline_stages(demo: Path, warehouse: Path, artifacts: Path) -> list[dict]:
             ],
             env,
         ),
-        stage("mining", O2C + ["mine", "--artifacts", str(artifacts)], env),
+        stage("mining", [*O2C, "mine", "--artifacts", str(artifacts)], env),
         stage("publish", [sys.executable, "-m", "bench.publish_stage", str(warehouse)], env),
     ]
 
@@ -144,8 +145,7 @@ def bench_size(items: int, repeat: int) -> dict:
     warehouse.parent.mkdir()
     generation = stage(
         "demo generation",
-        O2C + ["demo", "--items", str(items), "--seed", "1", "--formats", "sqlite"]
-        + ["--output", str(demo)],
+        [*O2C, "demo", "--items", str(items), "--seed", "1", *DEMO_OUTPUT, str(demo)],
         {},
     )
     stages = pipeline_stages(demo, warehouse, folder / "artifacts")
@@ -174,7 +174,7 @@ def incremental(demo: Path, warehouse: Path, folder: Path) -> dict:
     """A week more of business: the daily run on the existing warehouse vs a rebuild."""
     grow = stage(
         "grow source by 7 days",
-        O2C + ["demo", "--days", "7", "--formats", "sqlite", "--output", str(demo)],
+        [*O2C, "demo", "--days", "7", *DEMO_OUTPUT, str(demo)],
         {},
     )
     daily = pipeline_stages(demo, warehouse, folder / "artifacts")

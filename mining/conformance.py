@@ -31,7 +31,6 @@ from .traces import build_traces
 SKIP = ">>"
 
 
-
 @dataclass(frozen=True)
 class ReferenceNet:
     net: PetriNet

@@ -57,6 +57,7 @@ order by cases desc, array_to_string(trace, '|')
 limit $top
 """
 
+
 def draw_all(
     con: duckdb.DuckDBPyConnection,
     scopes: list[str],

@@ -7,9 +7,10 @@ copies it to `published/o2c.duckdb` beside the warehouse (or O2C_PUBLISHED):
 1. the live file is attached read-only and a temporary file in the target's folder is
    attached in an older storage format (STORAGE_VERSION, readable by DuckDB 0.10 and later:
    the duckdb-cli, JDBC/ODBC drivers and BI tools that bundle an older DuckDB);
-2. every table and view (but dbt's intermediate layer) is copied as a table (`CREATE TABLE AS`; views are materialised so
-   that the copy stands alone and no older client has to bind SQL written for this DuckDB),
-   personal values replaced by tokens on the way when pseudonymisation is on;
+2. every table and view but dbt's intermediate layer is copied as a table (`CREATE TABLE
+   AS`; views are materialised so that the copy stands alone and no older client has to
+   bind SQL written for this DuckDB), personal values replaced by tokens on the way when
+   pseudonymisation is on;
 3. meta.publication records the run, its as-of time and the rows of every table;
 4. the temporary file is detached (checkpointed: no .wal is left), flushed to disk and
    renamed over the target with os.replace, which is atomic: a reader opens either the old
