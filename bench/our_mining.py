@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from extractors.load.warehouse import limit_memory
 from mining.config import MiningConfig
 from mining.conformance import check_conformance
 from mining.discovery import discover, variant_counts
@@ -33,6 +34,7 @@ def main(warehouse: str) -> None:
     copy = Path(tempfile.mkdtemp()) / "o2c.duckdb"
     shutil.copy(warehouse, copy)
     with duckdb.connect(str(copy)) as con:
+        limit_memory(con)
         con.execute("drop table if exists mining.alignment_cache")
         started = time.perf_counter()  # the copy is not part of the work
         con.execute(DFG_SQL).fetchall()

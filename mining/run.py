@@ -9,6 +9,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from extractors.load.warehouse import limit_memory
+
 from .bottlenecks import find_bottlenecks
 from .config import MiningConfig
 from .conformance import check_conformance
@@ -24,6 +26,7 @@ def run_mining(
 ) -> dict:
     """Runs every mining step; returns figures for the run's metadata."""
     config = config or MiningConfig.load()
+    limit_memory(con)  # spill rather than grow, as in every step of the pipeline
     timings, started = {}, time.perf_counter()
 
     def lap(name: str) -> None:

@@ -88,7 +88,7 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 # spills to a temporary folder rather than grow. Its own default, 80% of the machine's
 # memory, let one 1M-item dbt run take 15 GB (docs/benchmarks.md).
 MEMORY_LIMIT_ENV = "O2C_DUCKDB_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "2GB"
+DEFAULT_MEMORY_LIMIT = "3GB"
 
 
 def memory_limit() -> str:
