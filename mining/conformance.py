@@ -218,10 +218,14 @@ def check_conformance(con: duckdb.DuckDBPyConnection, config: MiningConfig) -> d
 
 
 CACHE_TABLE = "mining.alignment_cache"
-# Below this many variants a second process costs more than it saves (a variant takes a
-# few milliseconds; a forked worker doubles the resident memory).
-PARALLEL_FROM = 2_000
+# Below this many variants a second process costs more than it saves: a variant takes a
+# few milliseconds, and a worker first imports pm4py (seconds).
+PARALLEL_FROM = 5_000
 _WORK: dict = {}
+
+
+def _init_worker(nets: dict, shortest: dict) -> None:
+    _WORK.update(nets=nets, shortest=shortest)
 
 
 def _align_one(item: tuple) -> dict:
@@ -232,13 +236,15 @@ def _align_one(item: tuple) -> dict:
 
 
 def _align_all(todo: list[tuple], nets: dict, shortest: dict) -> list[dict]:
-    """Aligns the variants, on every core when there are many (forked workers inherit the
-    nets, so nothing but the traces and results crosses process boundaries)."""
-    _WORK.update(nets=nets, shortest=shortest)
+    """Aligns the variants, on every core when there are many. Workers are started fresh
+    (spawned, not forked): a forked worker would share, and be counted with, the DuckDB
+    memory of the mining process, up to the memory limit again."""
+    _init_worker(nets, shortest)
     workers = os.cpu_count() or 1
     if len(todo) < PARALLEL_FROM or workers < 2:
         return [_align_one(item) for item in todo]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(nets, shortest)) as pool:
         return pool.map(_align_one, todo, chunksize=64)
 
 
