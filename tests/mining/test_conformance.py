@@ -86,19 +86,6 @@ def test_a_second_run_reuses_the_alignments_and_changes_nothing(checked):
     assert con.execute("select * from mining.deviations order by all").fetchall() == before
 
 
-def test_aligning_on_every_core_gives_the_same_results(checked, monkeypatch):
-    """At 1M items the variants are aligned by forked workers; the results must not depend
-    on it (here forced for a small log)."""
-    _, con, _ = checked
-    before = con.execute("select * from mining.variant_conformance order by all").fetchall()
-    con.execute("drop table mining.alignment_cache")
-    monkeypatch.setattr(conformance, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(conformance.os, "cpu_count", lambda: 2)
-    again = check_conformance(con, MiningConfig.load())
-    assert again["variants_aligned"] == again["variants"]
-    assert con.execute("select * from mining.variant_conformance order by all").fetchall() == before
-
-
 def test_the_fast_search_finds_what_the_a_star_finds(checked, monkeypatch):
     """Ties are settled by the costs, so pm4py's Dijkstra search and its state-equation A*
     return the same alignments; with ties left to the search they did not."""
